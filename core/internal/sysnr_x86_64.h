@@ -1,0 +1,109 @@
+// zring/core/internal/sysnr_x86_64.h — syscall numbers, x86-64 (arch/x86/entry/syscalls/syscall_64.tbl).
+//
+// Only the calls zring makes are listed. Values are the kernel's ABI
+// numbers (checked against <sys/syscall.h> in tests/core/sysnr_test.cc).
+#pragma once
+
+namespace zring::core::nr {
+
+inline constexpr long read = 0;
+inline constexpr long write = 1;
+inline constexpr long close = 3;
+inline constexpr long ioctl = 16;
+inline constexpr long readv = 19;
+inline constexpr long writev = 20;
+inline constexpr long pread64 = 17;
+inline constexpr long pwrite64 = 18;
+inline constexpr long preadv = 295;
+inline constexpr long pwritev = 296;
+inline constexpr long preadv2 = 327;
+inline constexpr long pwritev2 = 328;
+inline constexpr long lseek = 8;
+inline constexpr long socket = 41;
+inline constexpr long bind = 49;
+inline constexpr long listen = 50;
+inline constexpr long accept = 43;
+inline constexpr long accept4 = 288;
+inline constexpr long connect = 42;
+inline constexpr long shutdown = 48;
+inline constexpr long socketpair = 53;
+inline constexpr long setsockopt = 54;
+inline constexpr long getsockopt = 55;
+inline constexpr long getsockname = 51;
+inline constexpr long getpeername = 52;
+inline constexpr long sendto = 44;
+inline constexpr long recvfrom = 45;
+inline constexpr long sendmsg = 46;
+inline constexpr long recvmsg = 47;
+inline constexpr long sendmmsg = 307;
+inline constexpr long recvmmsg = 299;
+inline constexpr long mmap = 9;
+inline constexpr long munmap = 11;
+inline constexpr long mremap = 25;
+inline constexpr long madvise = 28;
+inline constexpr long pipe2 = 293;
+inline constexpr long memfd_create = 319;
+inline constexpr long timerfd_create = 283;
+inline constexpr long timerfd_settime = 286;
+inline constexpr long timerfd_gettime = 287;
+inline constexpr long eventfd2 = 290;
+inline constexpr long signalfd4 = 289;
+inline constexpr long pidfd_open = 434;
+inline constexpr long pidfd_getfd = 438;
+inline constexpr long pidfd_send_signal = 424;
+inline constexpr long splice = 275;
+inline constexpr long tee = 276;
+inline constexpr long vmsplice = 278;
+inline constexpr long io_uring_setup = 425;
+inline constexpr long io_uring_enter = 426;
+inline constexpr long io_uring_register = 427;
+inline constexpr long openat = 257;
+inline constexpr long fcntl = 72;
+inline constexpr long fstat = 5;
+inline constexpr long newfstatat = 262;
+inline constexpr long statx = 332;
+inline constexpr long ftruncate = 77;
+inline constexpr long fsync = 74;
+inline constexpr long fdatasync = 75;
+inline constexpr long epoll_create1 = 291;
+inline constexpr long epoll_ctl = 233;
+inline constexpr long epoll_pwait = 281;
+inline constexpr long ppoll = 271;
+inline constexpr long clock_gettime = 228;
+inline constexpr long clock_nanosleep = 230;
+inline constexpr long nanosleep = 35;
+inline constexpr long getrandom = 318;
+inline constexpr long sched_yield = 24;
+inline constexpr long getpid = 39;
+inline constexpr long getppid = 110;
+inline constexpr long gettid = 186;
+inline constexpr long prctl = 157;
+inline constexpr long kill = 62;
+inline constexpr long tgkill = 234;
+inline constexpr long rt_sigprocmask = 14;
+inline constexpr long rt_sigaction = 13;
+inline constexpr long exit_group = 231;
+inline constexpr long exit = 60;
+inline constexpr long dup = 32;
+inline constexpr long dup3 = 292;
+inline constexpr long mkdirat = 258;
+inline constexpr long unlinkat = 263;
+inline constexpr long renameat2 = 316;
+inline constexpr long waitid = 247;
+inline constexpr long futex = 202;
+inline constexpr long sched_setaffinity = 203;
+inline constexpr long sched_getaffinity = 204;
+inline constexpr long setrlimit = 160;
+inline constexpr long getrlimit = 97;
+inline constexpr long prlimit64 = 302;
+inline constexpr long uname = 63;
+inline constexpr long fallocate = 285;
+inline constexpr long open = 2;
+inline constexpr long pipe = 22;
+inline constexpr long epoll_wait = 232;
+inline constexpr long epoll_create = 213;
+inline constexpr long poll = 7;
+inline constexpr long dup2 = 33;
+inline constexpr long seccomp = 317;
+
+}  // namespace zring::core::nr
