@@ -140,23 +140,28 @@ class [[nodiscard]] Result final {
   // transform(f): Result<f(value)>, or this error unchanged.
   template <class F>
   auto transform(F&& f) & {
-    return TransformImpl<std::invoke_result_t<F, T&>>(std::forward<F>(f), value_);
+    using U = std::invoke_result_t<F, T&>;
+    if (!ok()) return Result<U>(error());
+    return Apply<U>(std::forward<F>(f), value_);
   }
   template <class F>
   auto transform(F&& f) const& {
-    return TransformImpl<std::invoke_result_t<F, const T&>>(std::forward<F>(f),
-                                                            value_);
+    using U = std::invoke_result_t<F, const T&>;
+    if (!ok()) return Result<U>(error());
+    return Apply<U>(std::forward<F>(f), value_);
   }
   template <class F>
   auto transform(F&& f) && {
-    return TransformImpl<std::invoke_result_t<F, T&&>>(std::forward<F>(f),
-                                                       std::move(value_));
+    using U = std::invoke_result_t<F, T&&>;
+    if (!ok()) return Result<U>(error());
+    return Apply<U>(std::forward<F>(f), std::move(value_));
   }
 
  private:
+  // Apply(): f(v) as a Result<U>; only called on a value, so that the
+  // compiler never sees a read of the inactive union member.
   template <class U, class F, class V>
-  Result<U> TransformImpl(F&& f, V&& v) const {
-    if (!ok()) return Result<U>(error());
+  static Result<U> Apply(F&& f, V&& v) {
     if constexpr (std::is_void_v<U>) {
       std::forward<F>(f)(std::forward<V>(v));
       return Result<U>();

@@ -34,6 +34,7 @@
 #else
 #define ZRING_CORE_GENERIC_SYSCALL 1
 #include "zring/core/arch/generic.h"
+#include "zring/core/arch/generic_sysnr.h"
 #endif
 
 namespace zring::core {

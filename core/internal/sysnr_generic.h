@@ -58,6 +58,7 @@ inline constexpr long vmsplice = 75;
 inline constexpr long io_uring_setup = 425;
 inline constexpr long io_uring_enter = 426;
 inline constexpr long io_uring_register = 427;
+inline constexpr long openat2 = 437;
 inline constexpr long openat = 56;
 inline constexpr long fcntl = 25;
 inline constexpr long fstat = 80;

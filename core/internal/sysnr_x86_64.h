@@ -57,6 +57,7 @@ inline constexpr long vmsplice = 278;
 inline constexpr long io_uring_setup = 425;
 inline constexpr long io_uring_enter = 426;
 inline constexpr long io_uring_register = 427;
+inline constexpr long openat2 = 437;
 inline constexpr long openat = 257;
 inline constexpr long fcntl = 72;
 inline constexpr long fstat = 5;
