@@ -1,0 +1,45 @@
+// zring/runtime/internal/ready_queue.h — the coroutines a runtime will
+// resume on its next turn: a FIFO ring buffer that grows by doubling and
+// never shrinks, so steady state allocates nothing.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <vector>
+
+namespace zring::detail {
+
+class ReadyQueue final {
+ public:
+  ReadyQueue() : buf_(256) {}
+
+  void Push(std::coroutine_handle<> h) {
+    if (size_ == buf_.size()) Grow();
+    buf_[(head_ + size_) & (buf_.size() - 1)] = h;
+    ++size_;
+  }
+  std::coroutine_handle<> Pop() noexcept {
+    std::coroutine_handle<> h = buf_[head_];
+    head_ = (head_ + 1) & (buf_.size() - 1);
+    --size_;
+    return h;
+  }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] size_t size() const noexcept { return size_; }
+
+ private:
+  void Grow() {
+    std::vector<std::coroutine_handle<>> bigger(buf_.size() * 2);
+    for (size_t i = 0; i < size_; ++i) {
+      bigger[i] = buf_[(head_ + i) & (buf_.size() - 1)];
+    }
+    buf_.swap(bigger);
+    head_ = 0;
+  }
+
+  std::vector<std::coroutine_handle<>> buf_;  // size is a power of two
+  size_t head_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace zring::detail

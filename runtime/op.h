@@ -1,0 +1,183 @@
+// zring/runtime/op.h — the one operation base that every awaitable I/O
+// operation builds on, and the one path by which operations start,
+// complete, are cancelled and are abandoned.
+//
+// An operation is an awaiter object living in the awaiting coroutine's
+// frame. It describes itself to the backends through an OpKind: how to
+// fill an SQE (io_uring) and which readiness to wait for plus which
+// syscall to make (poll fallback), and what to do with a result nobody
+// will read (close a returned fd, give back a provided buffer).
+//
+// Lifetimes (DESIGN.md, invariant 2): if the coroutine is destroyed while
+// its operation is in flight, the operation's destructor asks the backend
+// to cancel it and to drive the kernel until its completion arrives, with
+// other completions only queued, never resumed. So the kernel never writes
+// into memory that was freed, and whatever the late completion returned is
+// disposed of through OpKind::discard.
+#pragma once
+
+#include <chrono>
+#include <coroutine>
+#include <cstdint>
+#include <optional>
+#include <stop_token>
+
+#include "zring/ring/abi.h"
+
+namespace zring {
+
+class Runtime;
+
+namespace detail {
+
+struct OpBase;
+
+// What a backend needs to know about one kind of operation.
+struct OpKind {
+  // Fills `sqe` (the caller sets user_data and link flags afterwards).
+  void (*prep)(OpBase* op, ring::abi::Sqe* sqe) noexcept;
+  // The direct syscall, raw result (-errno on failure). The poll backend
+  // calls it when the fd is ready, or at once for operations that are not
+  // readiness-based (poll_events == 0).
+  long (*attempt)(OpBase* op) noexcept;
+  // A completion that nobody will observe: release what it returned.
+  // May be null.
+  void (*discard)(OpBase* op, int32_t res, uint32_t cqe_flags) noexcept;
+  // For the poll backend: the events to wait for on OpBase::fd before
+  // attempt() can succeed (0: attempt() does not block, or blocks briefly,
+  // like a regular-file read).
+  uint32_t poll_events;
+  // The opcode, for probing whether the ring supports it.
+  ring::abi::Op opcode;
+};
+
+enum class OpState : uint8_t {
+  kIdle,      // not started
+  kQueued,    // waiting for an SQE or a free slot (backpressure)
+  kInFlight,  // in the kernel (or waiting for readiness)
+  kDone,      // result available
+};
+
+struct OpBase {
+  const OpKind* kind = nullptr;
+  int fd = -1;
+  uint32_t events = 0;        // readiness to wait for (poll backend)
+
+  // Written by the backend.
+  int32_t res = 0;
+  uint32_t cqe_flags = 0;
+  OpState state = OpState::kIdle;
+  bool cancel_requested = false;
+  bool timed_out = false;
+  bool abandoned = false;
+  uint16_t attempts = 0;      // syscalls tried so far (poll backend)     // its coroutine is gone: discard the result
+  uint64_t token = 0;         // the backend's slot token (see internal/slots.h)
+  OpBase* next = nullptr;     // intrusive list of queued operations
+  Runtime* runtime = nullptr;
+  std::coroutine_handle<> waiter;
+
+  // A linked timeout (with_timeout): nanoseconds, or -1 for none; `ts` is
+  // its kernel form, and the expiry of timer operations (sleep).
+  int64_t timeout_ns = -1;
+  ring::abi::KernelTimespec ts{};
+  // Cancellation from a std::stop_token, registered while in flight.
+  const std::stop_token* stop = nullptr;
+  struct CancelOnStop {
+    OpBase* op;
+    void operator()() const noexcept;
+  };
+  std::optional<std::stop_callback<CancelOnStop>> on_stop;
+
+  OpBase() noexcept = default;
+  // Operations are built by value in factory functions; only an operation
+  // that has not started may move, and only what describes it moves.
+  OpBase(OpBase&& other) noexcept
+      : kind(other.kind),
+        fd(other.fd),
+        events(other.events),
+        timeout_ns(other.timeout_ns),
+        ts(other.ts),
+        stop(other.stop) {}
+  OpBase& operator=(OpBase&&) = delete;
+};
+
+// Starts `op` on the current thread's runtime. Returns false when the
+// operation completed without suspending (the caller must not suspend).
+bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept;
+// Called by an operation's destructor while it is still in flight.
+void AbandonOp(OpBase* op) noexcept;
+
+}  // namespace detail
+
+// Operation<Derived>
+//
+// The awaiter every I/O operation derives from. Derived provides a static
+// `const detail::OpKind kKind` and `result()`, which turns the raw result
+// into what co_await returns.
+//
+//   auto n = co_await zring::read(fd, buf, sizeof buf);          // Result<size_t>
+//   auto c = co_await zring::accept(listener).cancel_on(token);   // stop_token
+//   auto r = co_await zring::recv(s, buf, len).timeout(100ms);    // ETIMEDOUT
+template <class Derived>
+class Operation : public detail::OpBase {
+ public:
+  Operation() noexcept {
+    kind = &Derived::kKind;
+    events = Derived::kKind.poll_events;
+  }
+  Operation(Operation&&) noexcept = default;
+  Operation(const Operation&) = delete;
+  Operation& operator=(const Operation&) = delete;
+  ~Operation() {
+    if (state == detail::OpState::kInFlight || state == detail::OpState::kQueued) {
+      detail::AbandonOp(this);
+    }
+  }
+
+  // cancel_on(): cancel when `token` is stopped (in addition to the
+  // awaiting task's own token). `token` must outlive the co_await.
+  Derived&& cancel_on(const std::stop_token& token) && noexcept {
+    stop = &token;
+    return static_cast<Derived&&>(*this);
+  }
+  // timeout(): give up after `d` with ETIMEDOUT (a linked timeout on
+  // io_uring, a timer on the poll backend).
+  template <class Rep, class Period>
+  Derived&& timeout(std::chrono::duration<Rep, Period> d) && noexcept {
+    timeout_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+    if (timeout_ns < 0) timeout_ns = 0;
+    return static_cast<Derived&&>(*this);
+  }
+
+  bool await_ready() const noexcept { return false; }
+  template <class Promise>
+  bool await_suspend(std::coroutine_handle<Promise> h) noexcept {
+    if constexpr (requires { h.promise().stop; }) {
+      if (stop == nullptr) stop = h.promise().stop;
+    }
+    return detail::StartOp(this, h);
+  }
+  auto await_resume() noexcept {
+    on_stop.reset();
+    return static_cast<Derived*>(this)->result();
+  }
+};
+
+// StopToken(): the stop token of the task that awaits it, set by
+// Runtime::spawn / JoinHandle::cancel, or one that never stops.
+//
+//   std::stop_token token = co_await zring::StopToken();
+struct StopToken {
+  const std::stop_token* token = nullptr;
+  bool await_ready() const noexcept { return false; }
+  template <class Promise>
+  bool await_suspend(std::coroutine_handle<Promise> h) noexcept {
+    if constexpr (requires { h.promise().stop; }) token = h.promise().stop;
+    return false;
+  }
+  std::stop_token await_resume() const noexcept {
+    return token ? *token : std::stop_token();
+  }
+};
+
+}  // namespace zring

@@ -1,0 +1,285 @@
+// The poll (epoll) fallback backend.
+#include "zring/runtime/poll_backend.h"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+
+#include "zring/core/constants.h"
+#include "zring/core/event.h"
+#include "zring/core/io.h"
+
+namespace zring::detail {
+namespace {
+
+constexpr uint64_t kWakeData = ~uint64_t{0};
+constexpr int32_t kAgain = -11;        // -EAGAIN
+constexpr int32_t kInProgress = -115;  // -EINPROGRESS
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+bool IsTimer(const OpBase* op) {
+  return op->kind->opcode == ring::abi::Op::kTimeout;
+}
+
+}  // namespace
+
+core::Result<PollBackend> PollBackend::Create(std::string* why) {
+  PollBackend b;
+  core::Result<int> ep = core::epoll_create1(core::epoll::cloexec);
+  if (!ep) return ep.error();
+  b.epoll_ = core::Fd(*ep);
+  core::Result<int> efd =
+      core::eventfd2(0, core::efd::cloexec | core::efd::nonblock);
+  if (!efd) return efd.error();
+  b.wake_fd_ = core::Fd(*efd);
+  core::EpollEvent ev{core::epoll::in, kWakeData};
+  if (core::Result<void> r =
+          core::epoll_ctl(b.epoll_.get(), core::epoll::ctl_add, b.wake_fd_.get(), &ev);
+      !r) {
+    return r.error();
+  }
+  if (why) *why += "epoll readiness + direct syscalls; ";
+  return b;
+}
+
+PollBackend::FdWaiters& PollBackend::Waiters(int fd) {
+  if (static_cast<size_t>(fd) >= fds_.size()) fds_.resize(fd + 64);
+  return fds_[fd];
+}
+
+bool PollBackend::Attempt(OpBase* op) noexcept {
+  long r = op->kind->attempt(op);
+  ++op->attempts;
+  if (r == kAgain || r == kInProgress) return false;
+  op->res = static_cast<int32_t>(r);
+  return true;
+}
+
+bool PollBackend::Start(OpBase* op) noexcept {
+  if (IsTimer(op)) {
+    op->token = slots_.Acquire(op);
+    op->state = OpState::kInFlight;
+    int64_t ns = op->ts.tv_sec * 1000000000 + op->ts.tv_nsec;
+    timers_.push_back({NowNs() + ns, op->token});
+    std::push_heap(timers_.begin(), timers_.end(), std::greater<>());
+    return true;
+  }
+  if (op->events == 0 || op->fd < 0) {
+    op->res = static_cast<int32_t>(op->kind->attempt(op));
+    op->state = OpState::kDone;
+    return false;
+  }
+  FdWaiters& w = Waiters(op->fd);
+  if (!w.nonblocking) {
+    core::Result<int> fl = core::fcntl(op->fd, core::f::getfl);
+    if (fl && !(*fl & core::o::nonblock)) {
+      (void)core::fcntl(op->fd, core::f::setfl, *fl | core::o::nonblock);
+    }
+    w.nonblocking = true;
+  }
+  // Someone already waits in this direction: keep FIFO order and do not try
+  // to jump the queue.
+  bool write_side = (op->events & core::ev::out) != 0;
+  if ((write_side ? w.writers : w.readers) == nullptr && Attempt(op)) {
+    op->state = OpState::kDone;
+    return false;
+  }
+  op->token = slots_.Acquire(op);
+  op->state = OpState::kInFlight;
+  Wait(op);
+  if (op->timeout_ns >= 0) {
+    timers_.push_back({NowNs() + op->timeout_ns, op->token});
+    std::push_heap(timers_.begin(), timers_.end(), std::greater<>());
+  }
+  return true;
+}
+
+void PollBackend::Wait(OpBase* op) noexcept {
+  FdWaiters& w = Waiters(op->fd);
+  OpBase** chain = (op->events & core::ev::out) ? &w.writers : &w.readers;
+  op->next = nullptr;
+  while (*chain) chain = &(*chain)->next;
+  *chain = op;
+  Rearm(op->fd);
+}
+
+void PollBackend::Rearm(int fd) noexcept {
+  FdWaiters& w = fds_[fd];
+  uint32_t events = 0;
+  if (w.readers) events |= core::epoll::in | core::epoll::rdhup;
+  if (w.writers) events |= core::epoll::out;
+  if (events == 0) return;  // one-shot: already disarmed
+  core::EpollEvent ev{events | core::epoll::oneshot, static_cast<uint64_t>(fd)};
+  int op = w.in_epoll ? core::epoll::ctl_mod : core::epoll::ctl_add;
+  core::Result<void> r = core::epoll_ctl(epoll_.get(), op, fd, &ev);
+  if (!r && r.error() == core::err::noent) {
+    // The fd was closed and its number reused behind our back.
+    r = core::epoll_ctl(epoll_.get(), core::epoll::ctl_add, fd, &ev);
+  } else if (!r && r.error() == core::err::exist) {
+    r = core::epoll_ctl(epoll_.get(), core::epoll::ctl_mod, fd, &ev);
+  }
+  w.in_epoll = r.ok();
+  if (!r) {
+    // Not pollable (a regular file, a closed fd): let the operations find
+    // out by trying.
+    for (OpBase** chain : {&w.readers, &w.writers}) {
+      for (OpBase* o = *chain; o; o = o->next) {
+        o->res = static_cast<int32_t>(o->kind->attempt(o));
+        if (o->res == kAgain) o->res = -r.error().value();
+      }
+    }
+    failed_fds_.push_back(fd);
+  }
+}
+
+bool PollBackend::Unlink(OpBase* op) noexcept {
+  if (op->fd < 0 || static_cast<size_t>(op->fd) >= fds_.size()) return false;
+  FdWaiters& w = fds_[op->fd];
+  for (OpBase** chain : {&w.readers, &w.writers}) {
+    for (OpBase** link = chain; *link; link = &(*link)->next) {
+      if (*link == op) {
+        *link = op->next;
+        op->next = nullptr;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void PollBackend::Complete(OpBase* op, int32_t res, ReadyQueue& ready) noexcept {
+  slots_.Release(op->token);
+  op->res = res;
+  op->state = OpState::kDone;
+  if (op->abandoned) {
+    if (op->kind->discard) op->kind->discard(op, res, 0);
+    return;
+  }
+  ready.Push(op->waiter);
+}
+
+void PollBackend::Cancel(OpBase* op, ReadyQueue& ready) noexcept {
+  op->cancel_requested = true;
+  if (op->state != OpState::kInFlight) return;
+  Unlink(op);  // timers of a cancelled op find a stale token and are skipped
+  Complete(op, -core::err::canceled.value(), ready);
+}
+
+void PollBackend::Abandon(OpBase* op, ReadyQueue& ready) noexcept {
+  op->abandoned = true;
+  Cancel(op, ready);
+}
+
+void PollBackend::CancelToken(uint64_t token, ReadyQueue& ready) noexcept {
+  if (OpBase* op = slots_.Find(token)) Cancel(op, ready);
+}
+
+void PollBackend::RunChain(OpBase** chain, ReadyQueue& ready) noexcept {
+  while (OpBase* op = *chain) {
+    if (!Attempt(op)) break;  // still not ready: it stays first in line
+    *chain = op->next;
+    op->next = nullptr;
+    Complete(op, op->res, ready);
+  }
+}
+
+int64_t PollBackend::NextTimerNs() const noexcept {
+  return timers_.empty() ? -1 : timers_.front().deadline_ns;
+}
+
+void PollBackend::ExpireTimers(ReadyQueue& ready) noexcept {
+  int64_t now = NowNs();
+  while (!timers_.empty() && timers_.front().deadline_ns <= now) {
+    uint64_t token = timers_.front().token;
+    std::pop_heap(timers_.begin(), timers_.end(), std::greater<>());
+    timers_.pop_back();
+    OpBase* op = slots_.Find(token);
+    if (op == nullptr) continue;  // finished or cancelled before it fired
+    if (IsTimer(op)) {
+      Complete(op, -core::err::time.value(), ready);
+    } else {
+      Unlink(op);
+      op->timed_out = true;
+      Complete(op, -core::err::timedout.value(), ready);
+    }
+  }
+}
+
+core::Result<void> PollBackend::Turn(bool wait, int64_t timeout_ns,
+                                     int64_t spin_ns, ReadyQueue& ready) noexcept {
+  // Operations on fds epoll refused were run directly in Rearm().
+  for (int fd : failed_fds_) {
+    FdWaiters& w = fds_[fd];
+    for (OpBase** chain : {&w.readers, &w.writers}) {
+      while (OpBase* op = *chain) {
+        *chain = op->next;
+        op->next = nullptr;
+        Complete(op, op->res, ready);
+      }
+    }
+  }
+  failed_fds_.clear();
+  if (!ready.empty()) wait = false;
+
+  ExpireTimers(ready);
+  if (!ready.empty()) wait = false;
+
+  int timeout_ms = 0;
+  if (wait) {
+    int64_t deadline = -1;
+    if (timeout_ns >= 0) deadline = NowNs() + timeout_ns;
+    int64_t next = NextTimerNs();
+    if (next >= 0 && (deadline < 0 || next < deadline)) deadline = next;
+    if (deadline < 0) {
+      timeout_ms = -1;
+    } else {
+      int64_t left = deadline - NowNs();
+      timeout_ms = left <= 0 ? 0 : static_cast<int>((left + 999999) / 1000000);
+    }
+  }
+
+  core::EpollEvent events[64];
+  core::Result<int> n = 0;
+  if (wait && spin_ns > 0) {
+    int64_t until = NowNs() + spin_ns;
+    do {
+      n = core::epoll_pwait(epoll_.get(), events, 64, 0);
+    } while (n && *n == 0 && NowNs() < until);
+    if (n && *n == 0) n = core::epoll_pwait(epoll_.get(), events, 64, timeout_ms);
+  } else {
+    n = core::epoll_pwait(epoll_.get(), events, 64, timeout_ms);
+  }
+  if (!n) {
+    if (n.error().interrupted()) return core::Ok();
+    return n.error();
+  }
+  for (int i = 0; i < *n; ++i) {
+    uint64_t data = events[i].data;
+    uint32_t revents = events[i].events;
+    if (data == kWakeData) {
+      uint64_t drained;
+      (void)core::read(wake_fd_.get(), &drained, sizeof drained);
+      continue;
+    }
+    int fd = static_cast<int>(data);
+    FdWaiters& w = fds_[fd];
+    const uint32_t failure = core::epoll::err | core::epoll::hup;
+    if (revents & (core::epoll::in | core::epoll::rdhup | failure)) RunChain(&w.readers, ready);
+    if (revents & (core::epoll::out | failure)) RunChain(&w.writers, ready);
+    Rearm(fd);
+  }
+  ExpireTimers(ready);
+  return core::Ok();
+}
+
+void PollBackend::Wake() noexcept {
+  uint64_t one = 1;
+  (void)core::write(wake_fd_.get(), &one, sizeof one);
+}
+
+}  // namespace zring::detail

@@ -1,0 +1,215 @@
+// Runtime: backend selection, the loop, cross-thread requests.
+#include "zring/runtime/runtime.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "zring/core/constants.h"
+#include "zring/core/io.h"
+
+namespace zring {
+namespace {
+
+thread_local Runtime* t_current = nullptr;
+
+// Why io_uring_setup failed, in words a user can act on.
+std::string ExplainUringFailure(core::Errno e) {
+  std::string why = std::string("io_uring_setup: ") + e.name() + " — ";
+  // kernel.io_uring_disabled (6.6+): 1 = only for a group, 2 = off.
+  char buf[8] = {};
+  core::Result<int> fd = core::openat(core::at::fdcwd, "/proc/sys/kernel/io_uring_disabled",
+                                      core::o::rdonly | core::o::cloexec);
+  if (fd) {
+    core::Result<size_t> n = core::read(*fd, buf, sizeof buf - 1);
+    (void)core::close(*fd);
+    if (n && *n > 0 && buf[0] != '0') {
+      return why + "kernel.io_uring_disabled = " + buf[0];
+    }
+  }
+  if (e == core::err::perm) return why + "blocked by seccomp (a container's default profile?)";
+  if (e == core::err::nosys) return why + "this kernel has no io_uring";
+  if (e == core::err::nomem) return why + "out of locked memory (RLIMIT_MEMLOCK)";
+  return why + e.message();
+}
+
+BackendKind FromEnvironment() {
+  const char* v = std::getenv("ZRING_BACKEND");
+  if (v == nullptr) return BackendKind::kAuto;
+  if (std::strcmp(v, "uring") == 0 || std::strcmp(v, "io_uring") == 0) return BackendKind::kUring;
+  if (std::strcmp(v, "poll") == 0 || std::strcmp(v, "epoll") == 0) return BackendKind::kPoll;
+  return BackendKind::kAuto;
+}
+
+}  // namespace
+
+namespace detail {
+
+CurrentRuntime::CurrentRuntime(Runtime* rt) noexcept : previous_(t_current) {
+  t_current = rt;
+}
+CurrentRuntime::~CurrentRuntime() { t_current = previous_; }
+
+bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept {
+  Runtime* rt = t_current;
+  if (rt == nullptr) {
+    // Awaited outside any runtime: there is nothing to drive it.
+    op->res = -core::err::nxio.value();
+    op->state = OpState::kDone;
+    return false;
+  }
+  op->runtime = rt;
+  op->waiter = waiter;
+  if (op->stop && op->stop->stop_requested()) {
+    op->res = -core::err::canceled.value();
+    op->state = OpState::kDone;
+    return false;
+  }
+  if (!rt->Start(op)) return false;
+  if (op->stop && op->stop->stop_possible()) {
+    op->on_stop.emplace(*op->stop, OpBase::CancelOnStop{op});
+  }
+  return true;
+}
+
+void AbandonOp(OpBase* op) noexcept {
+  if (op->runtime) op->runtime->Abandon(op);
+  op->on_stop.reset();
+}
+
+void OpBase::CancelOnStop::operator()() const noexcept {
+  if (op->runtime) op->runtime->RequestCancel(op);
+}
+
+}  // namespace detail
+
+Runtime* Runtime::current() noexcept { return t_current; }
+
+core::Result<std::unique_ptr<Runtime>> Runtime::Create(const RuntimeOptions& options) {
+  std::unique_ptr<Runtime> rt(new Runtime(options));
+  rt->owner_ = std::this_thread::get_id();
+  BackendKind want = options.backend;
+  std::string chosen_by = "option";
+  if (want == BackendKind::kAuto) {
+    want = FromEnvironment();
+    chosen_by = "ZRING_BACKEND";
+  }
+  if (want == BackendKind::kAuto) chosen_by = "probe";
+
+  std::string why;
+  if (want != BackendKind::kPoll) {
+    core::Result<detail::UringBackend> u = detail::UringBackend::Create(options.entries, &why);
+    if (u) {
+      rt->uring_.emplace(std::move(*u));
+      rt->info_ = {BackendKind::kUring, "io_uring (" + chosen_by + "): " + why};
+      return rt;
+    }
+    if (want == BackendKind::kUring) return u.error();
+    why = ExplainUringFailure(u.error()) + "; fell back to poll: ";
+  } else {
+    why = "poll (" + chosen_by + "): ";
+  }
+  core::Result<detail::PollBackend> p = detail::PollBackend::Create(&why);
+  if (!p) return p.error();
+  rt->poll_.emplace(std::move(*p));
+  rt->info_ = {BackendKind::kPoll, why};
+  return rt;
+}
+
+Runtime::~Runtime() {
+  detail::CurrentRuntime guard(this);
+  // Destroy the tasks still suspended: their operations are cancelled and
+  // drained (op.h) while the backend still exists.
+  while (!live_.empty()) {
+    void* frame = *live_.begin();
+    live_.erase(live_.begin());
+    std::coroutine_handle<>::from_address(frame).destroy();
+  }
+}
+
+bool Runtime::Start(detail::OpBase* op) noexcept {
+  return uring_ ? uring_->Start(op) : poll_->Start(op);
+}
+
+void Runtime::Cancel(detail::OpBase* op) noexcept {
+  if (uring_) uring_->Cancel(op, ready_); else poll_->Cancel(op, ready_);
+}
+
+void Runtime::Abandon(detail::OpBase* op) noexcept {
+  if (uring_) uring_->Abandon(op, ready_); else poll_->Abandon(op, ready_);
+}
+
+void Runtime::RequestCancel(detail::OpBase* op) noexcept {
+  if (std::this_thread::get_id() == owner_) {
+    Cancel(op);
+    return;
+  }
+  // From another thread the operation may finish at any moment: pass its
+  // token, which stops resolving once it has.
+  {
+    std::lock_guard<std::mutex> lock(remote_mutex_);
+    remote_cancels_.push_back(op->token);
+  }
+  remote_pending_.store(true, std::memory_order_release);
+  Wake();
+}
+
+void Runtime::post(std::coroutine_handle<> h) {
+  if (std::this_thread::get_id() == owner_) {
+    Schedule(h);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(remote_mutex_);
+    remote_handles_.push_back(h);
+  }
+  remote_pending_.store(true, std::memory_order_release);
+  Wake();
+}
+
+void Runtime::DrainRemote() {
+  std::vector<std::coroutine_handle<>> handles;
+  std::vector<uint64_t> cancels;
+  {
+    std::lock_guard<std::mutex> lock(remote_mutex_);
+    handles.swap(remote_handles_);
+    cancels.swap(remote_cancels_);
+    remote_pending_.store(false, std::memory_order_relaxed);
+  }
+  for (std::coroutine_handle<> h : handles) Schedule(h);
+  for (uint64_t token : cancels) {
+    if (uring_) uring_->CancelToken(token, ready_); else poll_->CancelToken(token, ready_);
+  }
+}
+
+void Runtime::RunReady() {
+  // Only what is ready now: coroutines readied meanwhile wait for the next
+  // turn, so I/O is submitted at least once per batch.
+  for (size_t n = ready_.size(); n > 0 && !ready_.empty(); --n) ready_.Pop().resume();
+}
+
+core::Result<void> Runtime::Turn(bool wait) {
+  int64_t spin = options_.spin.count();
+  return uring_ ? uring_->Turn(wait, -1, spin, ready_) : poll_->Turn(wait, -1, spin, ready_);
+}
+
+void Runtime::Wake() noexcept {
+  if (uring_) uring_->Wake(); else poll_->Wake();
+}
+
+void Runtime::ReportFailure(std::exception_ptr e) noexcept {
+  ++failures_;
+  const char* what = "unknown exception";
+  std::string text;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    text = ex.what();
+    what = text.c_str();
+  } catch (...) {
+  }
+  std::string line = std::string("zring: a detached task failed: ") + what + "\n";
+  (void)core::write(2, line.data(), line.size());
+}
+
+}  // namespace zring

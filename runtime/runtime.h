@@ -1,0 +1,303 @@
+// zring/runtime/runtime.h — the executor: one per thread, on io_uring or on
+// the poll fallback.
+//
+//   zring::Task<int> serve();
+//   int main() {
+//     auto rt = zring::Runtime::Create();          // io_uring if it can
+//     if (!rt) return 1;
+//     std::printf("%s\n", (*rt)->backend_info().reason.c_str());
+//     return (*rt)->block_on(serve());
+//   }
+//
+// A Runtime belongs to the thread that created it: operations started on
+// that thread go to its backend, and block_on()/run() drive it. Other
+// threads talk to it only through post() and JoinHandle::cancel().
+//
+// Backend choice, first match wins: RuntimeOptions::backend, then the
+// environment variable ZRING_BACKEND=uring|poll, then io_uring if
+// io_uring_setup works, then poll. backend_info() says which and why.
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <stdexcept>
+#include <system_error>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "zring/core/result.h"
+#include "zring/runtime/internal/ready_queue.h"
+#include "zring/runtime/op.h"
+#include "zring/runtime/poll_backend.h"
+#include "zring/runtime/task.h"
+#include "zring/runtime/uring_backend.h"
+
+namespace zring {
+
+enum class BackendKind { kAuto, kUring, kPoll };
+
+struct RuntimeOptions {
+  BackendKind backend = BackendKind::kAuto;
+  unsigned entries = 256;  // SQ size on io_uring
+  // Busy-poll for completions this long before sleeping in the kernel. Off
+  // by default: it trades up to one core while idle for wake-up latency
+  // (tens of microseconds on VMs whose idle vCPUs halt).
+  std::chrono::nanoseconds spin{0};
+};
+
+struct BackendInfo {
+  BackendKind kind = BackendKind::kAuto;
+  std::string reason;
+};
+
+template <class T>
+class JoinHandle;
+
+class Runtime final {
+ public:
+  // Create(): picks a backend (see above). Fails only when the chosen
+  // backend cannot start: io_uring forced but unavailable, or no epoll.
+  static core::Result<std::unique_ptr<Runtime>> Create(const RuntimeOptions& options = {});
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // current(): the runtime driving this thread, or nullptr.
+  static Runtime* current() noexcept;
+
+  // block_on(): runs `task` to completion on this thread, driving I/O and
+  // every spawned task meanwhile; returns its value or rethrows its
+  // exception.
+  template <class T>
+  T block_on(Task<T> task);
+
+  // spawn(): runs `task` concurrently; the runtime owns it. Dropping the
+  // JoinHandle detaches it; a detached task that ends in an exception is
+  // reported on stderr and counted in unhandled_failures().
+  template <class T>
+  JoinHandle<T> spawn(Task<T> task);
+
+  // post(): thread-safe; resume `h` on this runtime's thread.
+  void post(std::coroutine_handle<> h);
+
+  [[nodiscard]] const BackendInfo& backend_info() const noexcept { return info_; }
+  [[nodiscard]] BackendKind backend() const noexcept { return info_.kind; }
+  [[nodiscard]] uint64_t unhandled_failures() const noexcept { return failures_; }
+  [[nodiscard]] size_t live_tasks() const noexcept { return live_.size(); }
+  // The io_uring backend, or nullptr on the poll backend.
+  [[nodiscard]] detail::UringBackend* uring() noexcept {
+    return uring_ ? &*uring_ : nullptr;
+  }
+
+  // --- For operations and tasks (op.h) -------------------------------------
+  bool Start(detail::OpBase* op) noexcept;
+  void Cancel(detail::OpBase* op) noexcept;
+  void Abandon(detail::OpBase* op) noexcept;
+  void RequestCancel(detail::OpBase* op) noexcept;  // any thread
+  void Schedule(std::coroutine_handle<> h) { ready_.Push(h); }
+  void TaskStarted(void* frame) { live_.insert(frame); }
+  void TaskEnded(void* frame) { live_.erase(frame); }
+  void ReportFailure(std::exception_ptr e) noexcept;
+
+ private:
+  explicit Runtime(const RuntimeOptions& options) : options_(options) {}
+
+  template <class Done>
+  void RunUntil(Done&& done);
+  void RunReady();
+  void DrainRemote();
+  core::Result<void> Turn(bool wait);
+  void Wake() noexcept;
+
+  RuntimeOptions options_;
+  BackendInfo info_;
+  std::optional<detail::UringBackend> uring_;
+  std::optional<detail::PollBackend> poll_;
+  detail::ReadyQueue ready_;
+  std::thread::id owner_;
+  std::unordered_set<void*> live_;  // frames of spawned tasks still running
+  uint64_t failures_ = 0;
+
+  // Written by other threads, under remote_mutex_.
+  std::mutex remote_mutex_;
+  std::vector<std::coroutine_handle<>> remote_handles_;
+  std::vector<uint64_t> remote_cancels_;  // operation tokens
+  std::atomic<bool> remote_pending_{false};
+};
+
+// ---------------------------------------------------------------------------
+// JoinHandle and spawn: implementation details below.
+// ---------------------------------------------------------------------------
+
+namespace detail {
+
+template <class T>
+struct SpawnState {
+  std::stop_source stop;
+  std::stop_token token = stop.get_token();
+  std::optional<T> value;
+  std::exception_ptr error;
+  std::coroutine_handle<> joiner;
+  bool done = false;
+  bool detached = false;
+};
+template <>
+struct SpawnState<void> {
+  std::stop_source stop;
+  std::stop_token token = stop.get_token();
+  std::exception_ptr error;
+  std::coroutine_handle<> joiner;
+  bool done = false;
+  bool detached = false;
+};
+
+// The coroutine that owns a spawned task: it starts eagerly when
+// scheduled, frees its own frame when it ends, and reports to the
+// JoinHandle through the shared state.
+struct Detached {
+  struct promise_type {
+    Detached get_return_object() noexcept {
+      return Detached{std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    std::suspend_always initial_suspend() const noexcept { return {}; }
+    std::suspend_never final_suspend() const noexcept { return {}; }
+    void return_void() noexcept {}
+    void unhandled_exception() noexcept {}  // the body catches everything
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+// co_await SelfAddress{}: the awaiting coroutine's own frame address.
+struct SelfAddress {
+  void* address = nullptr;
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<> h) noexcept {
+    address = h.address();
+    return false;
+  }
+  void* await_resume() const noexcept { return address; }
+};
+
+template <class T>
+Detached RunSpawned(Runtime* rt, Task<T> task, std::shared_ptr<SpawnState<T>> state) {
+  void* self = co_await SelfAddress{};
+  task.handle().promise().stop = &state->token;
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::move(task);
+    } else {
+      state->value.emplace(co_await std::move(task));
+    }
+  } catch (...) {
+    state->error = std::current_exception();
+  }
+  state->done = true;
+  rt->TaskEnded(self);
+  if (state->joiner) {
+    rt->Schedule(state->joiner);
+  } else if (state->error && state->detached) {
+    rt->ReportFailure(state->error);
+  }
+}
+
+}  // namespace detail
+
+// JoinHandle<T>
+//
+// co_await it for the task's value (or exception); cancel() requests stop
+// on the task's stop token, which cancels the operation it is blocked in.
+template <class T>
+class [[nodiscard]] JoinHandle final {
+ public:
+  JoinHandle() = default;
+  explicit JoinHandle(std::shared_ptr<detail::SpawnState<T>> s) : state_(std::move(s)) {}
+  JoinHandle(JoinHandle&&) noexcept = default;
+  JoinHandle& operator=(JoinHandle&&) noexcept = default;
+  ~JoinHandle() {
+    if (state_) state_->detached = true;
+  }
+
+  void cancel() noexcept {
+    if (state_) state_->stop.request_stop();
+  }
+  [[nodiscard]] bool done() const noexcept { return state_ && state_->done; }
+
+  bool await_ready() const noexcept { return !state_ || state_->done; }
+  void await_suspend(std::coroutine_handle<> h) noexcept { state_->joiner = h; }
+  T await_resume() {
+    if (state_->error) std::rethrow_exception(state_->error);
+    if constexpr (!std::is_void_v<T>) return std::move(*state_->value);
+  }
+
+ private:
+  std::shared_ptr<detail::SpawnState<T>> state_;
+};
+
+template <class T>
+JoinHandle<T> Runtime::spawn(Task<T> task) {
+  auto state = std::make_shared<detail::SpawnState<T>>();
+  detail::Detached d = detail::RunSpawned<T>(this, std::move(task), state);
+  TaskStarted(d.handle.address());
+  Schedule(d.handle);
+  return JoinHandle<T>(std::move(state));
+}
+
+// yield(): lets every other ready coroutine run before this one resumes.
+struct Yield {
+  bool await_ready() const noexcept { return Runtime::current() == nullptr; }
+  void await_suspend(std::coroutine_handle<> h) const { Runtime::current()->Schedule(h); }
+  void await_resume() const noexcept {}
+};
+inline Yield yield() noexcept { return {}; }
+
+namespace detail {
+// Makes a runtime current on this thread for a scope.
+class CurrentRuntime final {
+ public:
+  explicit CurrentRuntime(Runtime* rt) noexcept;
+  ~CurrentRuntime();
+  CurrentRuntime(const CurrentRuntime&) = delete;
+  CurrentRuntime& operator=(const CurrentRuntime&) = delete;
+
+ private:
+  Runtime* previous_;
+};
+}  // namespace detail
+
+template <class Done>
+void Runtime::RunUntil(Done&& done) {
+  for (;;) {
+    if (remote_pending_.load(std::memory_order_acquire)) DrainRemote();
+    RunReady();
+    if (done()) return;
+    if (!ready_.empty()) continue;
+    if (core::Result<void> r = Turn(true); !r) {
+      // The backend failed (not an operation: the ring or epoll itself).
+      // Nothing can make progress; say so rather than spin.
+      ReportFailure(std::make_exception_ptr(std::system_error(r.error().code())));
+      return;
+    }
+  }
+}
+
+template <class T>
+T Runtime::block_on(Task<T> task) {
+  detail::CurrentRuntime guard(this);
+  auto h = task.handle();
+  if (!h) throw std::invalid_argument("block_on: empty task");
+  Schedule(h);
+  RunUntil([&] { return h.done(); });
+  if (!h.done()) throw std::runtime_error("block_on: the runtime's backend failed");
+  return h.promise().Take();
+}
+
+}  // namespace zring

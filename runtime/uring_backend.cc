@@ -1,0 +1,256 @@
+// The io_uring backend.
+#include "zring/runtime/uring_backend.h"
+
+#include <chrono>
+
+#include "zring/core/constants.h"
+#include "zring/core/event.h"
+#include "zring/core/io.h"
+#include "zring/ring/prep.h"
+
+namespace zring::detail {
+namespace {
+
+using ring::abi::Cqe;
+using ring::abi::Sqe;
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+ring::abi::KernelTimespec ToTimespec(int64_t ns) {
+  return ring::abi::KernelTimespec{ns / 1000000000, ns % 1000000000};
+}
+
+}  // namespace
+
+core::Result<UringBackend> UringBackend::Create(unsigned entries,
+                                                std::string* why) {
+  ring::RingOptions options;
+  options.entries = entries;
+  // One thread submits and reaps, and completions are only needed when the
+  // loop asks for them: the cheapest mode the kernel offers (6.1+).
+  options.flags = ring::abi::kSetupSingleIssuer | ring::abi::kSetupDeferTaskrun;
+  core::Result<ring::Ring> r = ring::Ring::Create(options);
+  if (!r && r.error() == core::err::inval) {
+    options.flags = 0;
+    r = ring::Ring::Create(options);
+    if (r && why) *why += "SINGLE_ISSUER|DEFER_TASKRUN unsupported, plain ring; ";
+  }
+  if (!r) return r.error();
+  if (why && options.flags) *why += "SINGLE_ISSUER|DEFER_TASKRUN; ";
+
+  UringBackend b(std::move(*r));
+  if (core::Result<void> p = ring::register_probe(b.ring_, b.probe_); !p) {
+    return p.error();
+  }
+  // Each operation may cost two CQEs (its own and a cancel or a linked
+  // timeout), so half the CQ bounds what is in the kernel at once.
+  b.max_in_flight_ = b.ring_.cq_entries() / 2;
+  b.slots_.Reserve(b.max_in_flight_ + 1);
+  core::Result<int> efd =
+      core::eventfd2(0, core::efd::cloexec | core::efd::nonblock);
+  if (!efd) return efd.error();
+  b.wake_fd_ = core::Fd(*efd);
+  return b;
+}
+
+Sqe* UringBackend::GetSqe(unsigned needed) noexcept {
+  if (ring_.sq_space_left() < needed) (void)ring_.submit();
+  if (ring_.sq_space_left() < needed) return nullptr;
+  return ring_.get_sqe();
+}
+
+bool UringBackend::Start(OpBase* op) noexcept {
+  if (!probe_.supports(op->kind->opcode)) {
+    // The kernel lacks this opcode: degrade to the direct syscall.
+    op->res = static_cast<int32_t>(op->kind->attempt(op));
+    op->state = OpState::kDone;
+    return false;
+  }
+  op->token = slots_.Acquire(op);
+  if (in_kernel_ >= max_in_flight_ || queue_head_ != nullptr) {
+    op->state = OpState::kQueued;
+    op->next = nullptr;
+    if (queue_tail_) queue_tail_->next = op; else queue_head_ = op;
+    queue_tail_ = op;
+    return true;
+  }
+  return Submit(op);
+}
+
+bool UringBackend::Submit(OpBase* op) noexcept {
+  const bool linked_timeout = op->timeout_ns >= 0;
+  Sqe* sqe = GetSqe(linked_timeout ? 2 : 1);
+  if (sqe == nullptr) {
+    op->state = OpState::kQueued;
+    op->next = queue_head_;
+    queue_head_ = op;
+    if (!queue_tail_) queue_tail_ = op;
+    return true;
+  }
+  ++in_kernel_;
+  op->kind->prep(op, sqe);
+  ring::set_user_data(sqe, op->token);
+  op->state = OpState::kInFlight;
+  if (linked_timeout) {
+    ring::set_link(sqe);
+    op->ts = ToTimespec(op->timeout_ns);
+    Sqe* t = ring_.get_sqe();  // room checked above
+    ring::prep_link_timeout(t, &op->ts);
+    ring::set_user_data(t, kTagIgnore);
+  }
+  return true;
+}
+
+void UringBackend::StartQueued() noexcept {
+  while (queue_head_ != nullptr && in_kernel_ < max_in_flight_) {
+    OpBase* op = queue_head_;
+    queue_head_ = op->next;
+    if (!queue_head_) queue_tail_ = nullptr;
+    op->next = nullptr;
+    Submit(op);
+    if (op->state == OpState::kQueued) break;  // SQ still full
+  }
+}
+
+void UringBackend::Cancel(OpBase* op, ReadyQueue& ready) noexcept {
+  op->cancel_requested = true;
+  if (op->state == OpState::kQueued) {
+    // Never reached the kernel: unlink it and complete it here.
+    OpBase** link = &queue_head_;
+    OpBase* prev = nullptr;
+    while (*link && *link != op) {
+      prev = *link;
+      link = &(*link)->next;
+    }
+    if (*link == op) {
+      *link = op->next;
+      if (queue_tail_ == op) queue_tail_ = prev;
+    }
+    op->next = nullptr;
+    op->state = OpState::kDone;
+    op->res = -core::err::canceled.value();
+    slots_.Release(op->token);
+    if (!op->abandoned) ready.Push(op->waiter);
+    return;
+  }
+  if (op->state != OpState::kInFlight) return;
+  Sqe* sqe = GetSqe(1);
+  while (sqe == nullptr) {
+    // Every SQE is taken and the kernel would not take more: reap to make
+    // room. Completions are only queued here.
+    (void)ring_.get_events();
+    sqe = GetSqe(1);
+  }
+  ring::prep_cancel(sqe, op->token, 0);
+  ring::set_user_data(sqe, kTagIgnore);
+}
+
+void UringBackend::CancelToken(uint64_t token, ReadyQueue& ready) noexcept {
+  if (OpBase* op = slots_.Find(token)) Cancel(op, ready);
+}
+
+void UringBackend::Abandon(OpBase* op, ReadyQueue& ready) noexcept {
+  op->abandoned = true;
+  if (op->state == OpState::kQueued) {
+    Cancel(op, ready);
+    return;
+  }
+  if (op->state != OpState::kInFlight) return;
+  Cancel(op, ready);
+  while (op->state != OpState::kDone) {
+    if (!Turn(true, -1, 0, ready)) {
+      // The ring itself failed (it should not): nothing more can arrive.
+      break;
+    }
+  }
+}
+
+void UringBackend::Complete(OpBase* op, int32_t res, uint32_t flags,
+                            ReadyQueue& ready) noexcept {
+  if (flags & ring::abi::kCqeFMore) {
+    // The first of two CQEs (send_zc: the result; its buffer is still in
+    // use until the notification). Keep the result, wait for the rest.
+    op->res = res;
+    op->cqe_flags = flags;
+    return;
+  }
+  if (flags & ring::abi::kCqeFNotif) res = op->res;
+  --in_kernel_;
+  slots_.Release(op->token);
+  if (res == -core::err::canceled.value() && op->timeout_ns >= 0 &&
+      !op->cancel_requested) {
+    // Only our linked timeout cancels an operation nobody cancelled.
+    op->timed_out = true;
+    res = -core::err::timedout.value();
+  }
+  op->res = res;
+  op->cqe_flags = flags;
+  op->state = OpState::kDone;
+  if (op->abandoned) {
+    if (op->kind->discard) op->kind->discard(op, res, flags);
+    return;
+  }
+  ready.Push(op->waiter);
+}
+
+unsigned UringBackend::Reap(ReadyQueue& ready) noexcept {
+  unsigned n = ring_.for_each_cqe([&](const Cqe& cqe) {
+    if (cqe.user_data == kTagWake) {
+      wake_armed_ = false;
+      return;
+    }
+    if (OpBase* op = slots_.Find(cqe.user_data)) {
+      Complete(op, cqe.res, cqe.flags, ready);
+    }
+  });
+  StartQueued();
+  return n;
+}
+
+void UringBackend::ArmWake() noexcept {
+  Sqe* sqe = GetSqe(1);
+  if (sqe == nullptr) return;  // try again next turn
+  ring::prep_read(sqe, wake_fd_.get(), &wake_buf_, sizeof wake_buf_, 0);
+  ring::set_user_data(sqe, kTagWake);
+  wake_armed_ = true;
+}
+
+void UringBackend::Wake() noexcept {
+  uint64_t one = 1;
+  (void)core::write(wake_fd_.get(), &one, sizeof one);
+}
+
+core::Result<void> UringBackend::Turn(bool wait, int64_t timeout_ns,
+                                      int64_t spin_ns,
+                                      ReadyQueue& ready) noexcept {
+  if (!wake_armed_) ArmWake();
+  if (wait && spin_ns > 0) {
+    // Busy-poll the CQ for a bounded time before sleeping in the kernel:
+    // on VMs, waking a halted vCPU costs tens of microseconds.
+    int64_t deadline = NowNs() + spin_ns;
+    do {
+      if (core::Result<unsigned> r = ring_.get_events(); !r) break;
+      if (Reap(ready) != 0) return core::Ok();
+    } while (NowNs() < deadline);
+  }
+  core::Result<unsigned> r = 0u;
+  if (!wait) {
+    r = ring_.get_events();
+  } else if (timeout_ns >= 0) {
+    r = ring_.submit_and_wait_timeout(1, ToTimespec(timeout_ns));
+  } else {
+    r = ring_.submit_and_wait(1);
+  }
+  if (!r && !r.error().interrupted() && r.error() != core::err::time &&
+      r.error() != core::err::busy && !r.error().would_block()) {
+    return r.error();
+  }
+  Reap(ready);
+  return core::Ok();
+}
+
+}  // namespace zring::detail
