@@ -81,7 +81,40 @@ void OpBase::CancelOnStop::operator()() const noexcept {
   if (op->runtime) op->runtime->RequestCancel(op);
 }
 
+void FinishSpawned(SpawnStateBase& state, void* frame) {
+  std::coroutine_handle<> joiner;
+  Runtime* joiner_runtime = nullptr;
+  bool report = false;
+  {
+    std::lock_guard<std::mutex> lock(state.mu);
+    state.done = true;
+    joiner = state.joiner;
+    joiner_runtime = state.joiner_runtime;
+    report = !joiner && state.error && state.detached;
+  }
+  state.runtime->TaskEnded(frame);
+  if (joiner) {
+    if (joiner_runtime) {
+      joiner_runtime->post(joiner);
+    } else {
+      state.runtime->Schedule(joiner);
+    }
+  } else if (report) {
+    state.runtime->ReportFailure(state.error);
+  }
+}
+
+void ReportDetachedFailure(SpawnStateBase& state) {
+  state.runtime->ReportFailure(state.error);
+}
+
 }  // namespace detail
+
+void Runtime::run(std::stop_token stop) {
+  detail::CurrentRuntime guard(this);
+  std::stop_callback wake(stop, [this] { Wake(); });
+  RunUntil([&] { return stop.stop_requested(); });
+}
 
 Runtime* Runtime::current() noexcept { return t_current; }
 
@@ -117,6 +150,9 @@ core::Result<std::unique_ptr<Runtime>> Runtime::Create(const RuntimeOptions& opt
 }
 
 Runtime::~Runtime() {
+  // Another thread may still be inside post() or RequestCancel() for a
+  // request we already acted on; wait until it has left.
+  { std::lock_guard<std::mutex> lock(remote_mutex_); }
   detail::CurrentRuntime guard(this);
   // Destroy the tasks still suspended: their operations are cancelled and
   // drained (op.h) while the backend still exists.
@@ -146,10 +182,10 @@ void Runtime::RequestCancel(detail::OpBase* op) noexcept {
   }
   // From another thread the operation may finish at any moment: pass its
   // token, which stops resolving once it has.
-  {
-    std::lock_guard<std::mutex> lock(remote_mutex_);
-    remote_cancels_.push_back(op->token);
-  }
+  // Wake under the lock: once the owner sees the request it may finish and
+  // destroy this runtime, which first takes the lock (see ~Runtime).
+  std::lock_guard<std::mutex> lock(remote_mutex_);
+  remote_cancels_.push_back(op->token);
   remote_pending_.store(true, std::memory_order_release);
   Wake();
 }
@@ -159,10 +195,8 @@ void Runtime::post(std::coroutine_handle<> h) {
     Schedule(h);
     return;
   }
-  {
-    std::lock_guard<std::mutex> lock(remote_mutex_);
-    remote_handles_.push_back(h);
-  }
+  std::lock_guard<std::mutex> lock(remote_mutex_);
+  remote_handles_.push_back(h);
   remote_pending_.store(true, std::memory_order_release);
   Wake();
 }
@@ -194,11 +228,18 @@ core::Result<void> Runtime::Turn(bool wait) {
 }
 
 void Runtime::Wake() noexcept {
+  // From another io_uring runtime's thread, a MSG_RING lands straight in our
+  // CQ; otherwise the eventfd.
+  Runtime* sender = t_current;
+  if (sender && sender != this && sender->uring_ && uring_ &&
+      sender->uring_->WakeRing(uring_->ring().fd())) {
+    return;
+  }
   if (uring_) uring_->Wake(); else poll_->Wake();
 }
 
 void Runtime::ReportFailure(std::exception_ptr e) noexcept {
-  ++failures_;
+  failures_.fetch_add(1, std::memory_order_relaxed);
   const char* what = "unknown exception";
   std::string text;
   try {

@@ -86,12 +86,23 @@ class Runtime final {
   template <class T>
   JoinHandle<T> spawn(Task<T> task);
 
+  // spawn_remote(): spawn() from any thread; the task starts on this
+  // runtime's thread.
+  template <class T>
+  JoinHandle<T> spawn_remote(Task<T> task);
+
+  // run(): drives this runtime until `stop` is requested (from any
+  // thread): what each thread of a thread-per-core runtime does.
+  void run(std::stop_token stop);
+
   // post(): thread-safe; resume `h` on this runtime's thread.
   void post(std::coroutine_handle<> h);
 
   [[nodiscard]] const BackendInfo& backend_info() const noexcept { return info_; }
   [[nodiscard]] BackendKind backend() const noexcept { return info_.kind; }
-  [[nodiscard]] uint64_t unhandled_failures() const noexcept { return failures_; }
+  [[nodiscard]] uint64_t unhandled_failures() const noexcept {
+    return failures_.load(std::memory_order_relaxed);
+  }
   [[nodiscard]] size_t live_tasks() const noexcept { return live_.size(); }
   // The io_uring backend, or nullptr on the poll backend.
   [[nodiscard]] detail::UringBackend* uring() noexcept {
@@ -125,7 +136,7 @@ class Runtime final {
   detail::ReadyQueue ready_;
   std::thread::id owner_;
   std::unordered_set<void*> live_;  // frames of spawned tasks still running
-  uint64_t failures_ = 0;
+  std::atomic<uint64_t> failures_{0};
 
   // Written by other threads, under remote_mutex_.
   std::mutex remote_mutex_;
@@ -140,29 +151,31 @@ class Runtime final {
 
 namespace detail {
 
-template <class T>
-struct SpawnState {
+// What a spawned task and its JoinHandle share. The task may run on
+// another thread than the one awaiting it (spawn_on), so the hand-over
+// fields are guarded by `mu`.
+struct SpawnStateBase {
+  std::mutex mu;
   std::stop_source stop;
   std::stop_token token = stop.get_token();
-  std::optional<T> value;
   std::exception_ptr error;
   std::coroutine_handle<> joiner;
+  Runtime* joiner_runtime = nullptr;
+  Runtime* runtime = nullptr;  // where the task runs
   bool done = false;
   bool detached = false;
+  bool joined = false;
+};
+template <class T>
+struct SpawnState : SpawnStateBase {
+  std::optional<T> value;
 };
 template <>
-struct SpawnState<void> {
-  std::stop_source stop;
-  std::stop_token token = stop.get_token();
-  std::exception_ptr error;
-  std::coroutine_handle<> joiner;
-  bool done = false;
-  bool detached = false;
-};
+struct SpawnState<void> : SpawnStateBase {};
 
-// The coroutine that owns a spawned task: it starts eagerly when
-// scheduled, frees its own frame when it ends, and reports to the
-// JoinHandle through the shared state.
+// The coroutine that owns a spawned task: it starts when scheduled, frees
+// its own frame when it ends, and reports to the JoinHandle through the
+// shared state.
 struct Detached {
   struct promise_type {
     Detached get_return_object() noexcept {
@@ -187,9 +200,13 @@ struct SelfAddress {
   void* await_resume() const noexcept { return address; }
 };
 
+void FinishSpawned(SpawnStateBase& state, void* frame);
+
 template <class T>
-Detached RunSpawned(Runtime* rt, Task<T> task, std::shared_ptr<SpawnState<T>> state) {
+Detached RunSpawned(Task<T> task, std::shared_ptr<SpawnState<T>> state,
+                    bool registered) {
   void* self = co_await SelfAddress{};
+  if (!registered) Runtime::current()->TaskStarted(self);
   task.handle().promise().stop = &state->token;
   try {
     if constexpr (std::is_void_v<T>) {
@@ -200,13 +217,7 @@ Detached RunSpawned(Runtime* rt, Task<T> task, std::shared_ptr<SpawnState<T>> st
   } catch (...) {
     state->error = std::current_exception();
   }
-  state->done = true;
-  rt->TaskEnded(self);
-  if (state->joiner) {
-    rt->Schedule(state->joiner);
-  } else if (state->error && state->detached) {
-    rt->ReportFailure(state->error);
-  }
+  FinishSpawned(*state, self);
 }
 
 }  // namespace detail
@@ -215,6 +226,7 @@ Detached RunSpawned(Runtime* rt, Task<T> task, std::shared_ptr<SpawnState<T>> st
 //
 // co_await it for the task's value (or exception); cancel() requests stop
 // on the task's stop token, which cancels the operation it is blocked in.
+// Both work from any thread.
 template <class T>
 class [[nodiscard]] JoinHandle final {
  public:
@@ -222,33 +234,70 @@ class [[nodiscard]] JoinHandle final {
   explicit JoinHandle(std::shared_ptr<detail::SpawnState<T>> s) : state_(std::move(s)) {}
   JoinHandle(JoinHandle&&) noexcept = default;
   JoinHandle& operator=(JoinHandle&&) noexcept = default;
-  ~JoinHandle() {
-    if (state_) state_->detached = true;
-  }
+  ~JoinHandle() { Detach(); }
 
   void cancel() noexcept {
     if (state_) state_->stop.request_stop();
   }
-  [[nodiscard]] bool done() const noexcept { return state_ && state_->done; }
+  [[nodiscard]] bool done() const {
+    if (!state_) return true;
+    std::lock_guard<std::mutex> lock(state_->mu);
+    return state_->done;
+  }
 
-  bool await_ready() const noexcept { return !state_ || state_->done; }
-  void await_suspend(std::coroutine_handle<> h) noexcept { state_->joiner = h; }
+  bool await_ready() const noexcept { return !state_; }
+  bool await_suspend(std::coroutine_handle<> h) {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->joined = true;
+    if (state_->done) return false;
+    state_->joiner = h;
+    state_->joiner_runtime = Runtime::current();
+    return true;
+  }
   T await_resume() {
     if (state_->error) std::rethrow_exception(state_->error);
     if constexpr (!std::is_void_v<T>) return std::move(*state_->value);
   }
 
  private:
+  void Detach();
   std::shared_ptr<detail::SpawnState<T>> state_;
 };
 
 template <class T>
 JoinHandle<T> Runtime::spawn(Task<T> task) {
   auto state = std::make_shared<detail::SpawnState<T>>();
-  detail::Detached d = detail::RunSpawned<T>(this, std::move(task), state);
+  state->runtime = this;
+  detail::Detached d = detail::RunSpawned<T>(std::move(task), state, true);
   TaskStarted(d.handle.address());
   Schedule(d.handle);
   return JoinHandle<T>(std::move(state));
+}
+
+template <class T>
+JoinHandle<T> Runtime::spawn_remote(Task<T> task) {
+  auto state = std::make_shared<detail::SpawnState<T>>();
+  state->runtime = this;
+  detail::Detached d = detail::RunSpawned<T>(std::move(task), state, false);
+  post(d.handle);
+  return JoinHandle<T>(std::move(state));
+}
+
+namespace detail {
+void ReportDetachedFailure(SpawnStateBase& state);
+}  // namespace detail
+
+template <class T>
+void JoinHandle<T>::Detach() {
+  if (!state_) return;
+  bool report = false;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->detached = true;
+    report = state_->done && state_->error && !state_->joined;
+  }
+  if (report) detail::ReportDetachedFailure(*state_);
+  state_.reset();
 }
 
 // yield(): lets every other ready coroutine run before this one resumes.

@@ -219,6 +219,16 @@ void UringBackend::ArmWake() noexcept {
   wake_armed_ = true;
 }
 
+bool UringBackend::WakeRing(int target_fd) noexcept {
+  if (!probe_.supports(ring::abi::Op::kMsgRing)) return false;
+  Sqe* sqe = GetSqe(1);
+  if (sqe == nullptr) return false;
+  ring::prep_msg_ring(sqe, target_fd, 0, kTagMsgWake);
+  ring::set_user_data(sqe, kTagIgnore);
+  ring::set_cqe_skip_success(sqe);
+  return ring_.submit().ok();
+}
+
 void UringBackend::Wake() noexcept {
   uint64_t one = 1;
   (void)core::write(wake_fd_.get(), &one, sizeof one);

@@ -53,6 +53,10 @@ class UringBackend final {
 
   // Wake(): thread-safe; makes a blocked Turn() return.
   void Wake() noexcept;
+  // WakeRing(): from this backend's own thread, wakes the ring whose fd is
+  // `target_fd` with IORING_OP_MSG_RING. False when it could not (no SQE,
+  // no MSG_RING): the caller then uses the target's Wake().
+  bool WakeRing(int target_fd) noexcept;
 
   [[nodiscard]] ring::Ring& ring() noexcept { return ring_; }
   [[nodiscard]] bool supports(ring::abi::Op op) const noexcept {

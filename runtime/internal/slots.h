@@ -19,6 +19,7 @@ namespace zring::detail {
 inline constexpr uint64_t kReservedTag = uint64_t{1} << 63;
 inline constexpr uint64_t kTagWake = kReservedTag | 1;    // cross-thread wake-up
 inline constexpr uint64_t kTagIgnore = kReservedTag | 2;  // cancels, link timeouts
+inline constexpr uint64_t kTagMsgWake = kReservedTag | 3; // MSG_RING from another ring
 
 class SlotTable final {
  public:
