@@ -26,7 +26,6 @@ core::Result<BufRing> BufRing::Create(Ring& ring, const BufRingOptions& o) {
     return core::err::inval;
   }
   BufRing br;
-  br.ring_fd_ = ring.fd();
   br.size_ = o.size;
   br.count_ = o.count;
   br.mask_ = static_cast<uint16_t>(o.count - 1);
@@ -52,12 +51,13 @@ core::Result<BufRing> BufRing::Create(Ring& ring, const BufRingOptions& o) {
   reg.ring_entries = o.count;
   reg.bgid = o.group;
   reg.flags = o.incremental ? abi::kIouPbufRingInc : 0;
-  core::Result<unsigned> r = register_raw(br.ring_fd_, abi::kRegisterPbufRing,
+  core::Result<unsigned> r = register_raw(ring.fd(), abi::kRegisterPbufRing,
                                           &reg, 1);
-  if (!r) {
-    br.ring_fd_ = -1;  // nothing registered: the destructor must not unregister
-    return r.error();
-  }
+  if (!r) return r.error();
+  // Only now is there a group of ours for the destructor to unregister; set
+  // earlier, a failed mmap above would unregister a group id that may
+  // belong to another BufRing on this ring.
+  br.ring_fd_ = ring.fd();
   for (unsigned i = 0; i < o.count; ++i) br.add(static_cast<uint16_t>(i));
   br.publish();
   return br;

@@ -211,7 +211,8 @@ inline void prep_cancel_op(abi::Sqe* sqe, abi::Op op, unsigned flags = 0) noexce
   prep_rw(abi::Op::kAsyncCancel, sqe, -1, nullptr, static_cast<uint32_t>(op), 0);
   sqe->op_flags = flags | abi::kAsyncCancelOp;
 }
-// prep_cancel_any(): any request at all (with kAsyncCancelAll: every one).
+// prep_cancel_any(): every pending request. The kernel treats ANY as ALL
+// (kAsyncCancelAll adds nothing): res is the count cancelled, 0 if none.
 inline void prep_cancel_any(abi::Sqe* sqe, unsigned flags = 0) noexcept {
   prep_rw(abi::Op::kAsyncCancel, sqe, -1, nullptr, 0, 0);
   sqe->op_flags = flags | abi::kAsyncCancelAny;
@@ -457,7 +458,8 @@ inline void prep_msg_ring(abi::Sqe* sqe, int ring_fd, uint32_t len,
   sqe->op_flags = flags;
 }
 // prep_msg_ring_fd(): installs our fixed file `source_slot` in the target
-// ring's slot `target_slot` and posts a CQE there with `data`.
+// ring's slot `target_slot` (or abi::kFileIndexAlloc: the kernel picks one
+// and returns it in the target's CQE) and posts a CQE there with `data`.
 inline void prep_msg_ring_fd(abi::Sqe* sqe, int ring_fd, int source_slot,
                              int target_slot, uint64_t data,
                              unsigned flags = 0) noexcept {
@@ -465,7 +467,8 @@ inline void prep_msg_ring_fd(abi::Sqe* sqe, int ring_fd, int source_slot,
           reinterpret_cast<const void*>(static_cast<uint64_t>(abi::kMsgSendFd)), 0,
           data);
   sqe->addr3 = static_cast<uint64_t>(source_slot);
-  sqe->file_index = static_cast<uint32_t>(target_slot) + 1;
+  const uint32_t target = static_cast<uint32_t>(target_slot);
+  sqe->file_index = target == abi::kFileIndexAlloc ? target : target + 1;
   sqe->op_flags = flags;
 }
 // prep_waitid(): waitid(2) without blocking a thread (6.7).

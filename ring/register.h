@@ -4,7 +4,8 @@
 // goes through Ring::register_raw(), so there is one place that makes the
 // syscall. Results are the kernel's: a count or nothing on success, an
 // Errno otherwise (EINVAL for an opcode the kernel does not know, EBUSY for
-// a table that is already registered, ENXIO for one that is not).
+// a table that is already registered, ENXIO when unregistering one that is
+// not).
 //
 //   core::IoVec bufs[2] = {{a, sizeof a}, {b, sizeof b}};
 //   if (auto r = ring::register_buffers(ring, bufs, 2); !r) return r.error();
@@ -120,8 +121,8 @@ core::Result<void> enable_rings(Ring& ring) noexcept;
 // --- Cancellation ---------------------------------------------------------
 
 // sync_cancel(): cancels matching requests and waits for them, with an
-// optional timeout (Linux 6.0). Returns how many were cancelled; ENOENT
-// when none matched.
+// optional timeout (Linux 6.0). Returns 0 for a single match, the count
+// with kAsyncCancelAll, and ENOENT when none matched.
 core::Result<unsigned> sync_cancel(Ring& ring, const abi::SyncCancelReg& reg) noexcept;
 
 // --- Provided buffer rings (see buf_ring.h for the owning type) -----------

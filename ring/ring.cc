@@ -118,7 +118,9 @@ core::Result<Ring> Ring::Create(const RingOptions& options) {
   // reading them keeps us right if that ever changes.
   ring.sqe_head_ = ring.sqe_tail_ = detail::LoadRelaxed(sq.ktail);
 
-  if (options.register_ring_fd) {
+  // Not on a disabled ring: its restrictions may forbid unregistering, and
+  // the registered slot would then keep the ring alive after ~Ring.
+  if (options.register_ring_fd && (p.flags & abi::kSetupRDisabled) == 0) {
     // Linux 5.18+. Older kernels say EINVAL and we keep the plain fd.
     abi::RsrcUpdate update{};
     update.offset = ~0u;  // let the kernel pick a slot
