@@ -128,7 +128,12 @@ class Operation : public detail::OpBase {
   Operation(Operation&&) noexcept = default;
   Operation(const Operation&) = delete;
   Operation& operator=(const Operation&) = delete;
-  ~Operation() {
+  ~Operation() { AbandonIfInFlight(); }
+
+  // AbandonIfInFlight(): what destroying an operation in flight does. Run
+  // by Awaitable<> (below) while the derived operation's members, which
+  // the kernel may still write, are alive.
+  void AbandonIfInFlight() noexcept {
     if (state == detail::OpState::kInFlight || state == detail::OpState::kQueued) {
       detail::AbandonOp(this);
     }
@@ -161,6 +166,19 @@ class Operation : public detail::OpBase {
     on_stop.reset();
     return static_cast<Derived*>(this)->result();
   }
+};
+
+// Awaitable<Op>
+//
+// What the operation factories return: the operation as the most-derived
+// type, so that its destructor cancels and drains an operation still in
+// flight before any of the operation's own members are destroyed.
+template <class Op>
+class Awaitable final : public Op {
+ public:
+  Awaitable(Op&& op) noexcept : Op(std::move(op)) {}
+  Awaitable(Awaitable&&) noexcept = default;
+  ~Awaitable() { this->AbandonIfInFlight(); }
 };
 
 // StopToken(): the stop token of the task that awaits it, set by

@@ -70,19 +70,19 @@ inline void CloseReturnedFd(OpBase*, int32_t res, uint32_t) noexcept {
 
 // --- nop -------------------------------------------------------------------
 
-struct NopOp final : Operation<NopOp> {
+struct NopOp : Operation<NopOp> {
   static void Prep(detail::OpBase*, ring::abi::Sqe* sqe) noexcept { ring::prep_nop(sqe); }
   static long Attempt(detail::OpBase*) noexcept { return 0; }
   static constexpr detail::OpKind kKind{&Prep, &Attempt, nullptr, 0, ring::abi::Op::kNop};
   core::Result<void> result() const noexcept { return detail::VoidResult(res); }
 };
-inline NopOp nop() noexcept { return NopOp(); }
+inline Awaitable<NopOp> nop() noexcept { return NopOp(); }
 
 // --- read / write ------------------------------------------------------------
 
 // `offset` -1 means the fd's current position (and is the only choice for
 // pipes and sockets).
-struct ReadOp final : Operation<ReadOp> {
+struct ReadOp : Operation<ReadOp> {
   void* buf;
   uint32_t len;
   int64_t offset;
@@ -99,7 +99,7 @@ struct ReadOp final : Operation<ReadOp> {
                                         ring::abi::Op::kRead};
   core::Result<size_t> result() const noexcept { return detail::SizeResult(res); }
 };
-inline ReadOp read(int fd, void* buf, size_t len, int64_t offset = -1) noexcept {
+inline Awaitable<ReadOp> read(int fd, void* buf, size_t len, int64_t offset = -1) noexcept {
   ReadOp op;
   op.fd = fd;
   op.buf = buf;
@@ -108,7 +108,7 @@ inline ReadOp read(int fd, void* buf, size_t len, int64_t offset = -1) noexcept 
   return op;
 }
 
-struct WriteOp final : Operation<WriteOp> {
+struct WriteOp : Operation<WriteOp> {
   const void* buf;
   uint32_t len;
   int64_t offset;
@@ -125,7 +125,7 @@ struct WriteOp final : Operation<WriteOp> {
                                         ring::abi::Op::kWrite};
   core::Result<size_t> result() const noexcept { return detail::SizeResult(res); }
 };
-inline WriteOp write(int fd, const void* buf, size_t len, int64_t offset = -1) noexcept {
+inline Awaitable<WriteOp> write(int fd, const void* buf, size_t len, int64_t offset = -1) noexcept {
   WriteOp op;
   op.fd = fd;
   op.buf = buf;
@@ -136,7 +136,7 @@ inline WriteOp write(int fd, const void* buf, size_t len, int64_t offset = -1) n
 
 // The vector forms. The iovec array must stay valid until the co_await
 // returns, like the buffers it points to.
-struct ReadvOp final : Operation<ReadvOp> {
+struct ReadvOp : Operation<ReadvOp> {
   const core::IoVec* iov;
   unsigned count;
   int64_t offset;
@@ -154,7 +154,7 @@ struct ReadvOp final : Operation<ReadvOp> {
                                         ring::abi::Op::kReadv};
   core::Result<size_t> result() const noexcept { return detail::SizeResult(res); }
 };
-inline ReadvOp readv(int fd, const core::IoVec* iov, unsigned count,
+inline Awaitable<ReadvOp> readv(int fd, const core::IoVec* iov, unsigned count,
                      int64_t offset = -1) noexcept {
   ReadvOp op;
   op.fd = fd;
@@ -164,7 +164,7 @@ inline ReadvOp readv(int fd, const core::IoVec* iov, unsigned count,
   return op;
 }
 
-struct WritevOp final : Operation<WritevOp> {
+struct WritevOp : Operation<WritevOp> {
   const core::IoVec* iov;
   unsigned count;
   int64_t offset;
@@ -182,7 +182,7 @@ struct WritevOp final : Operation<WritevOp> {
                                         ring::abi::Op::kWritev};
   core::Result<size_t> result() const noexcept { return detail::SizeResult(res); }
 };
-inline WritevOp writev(int fd, const core::IoVec* iov, unsigned count,
+inline Awaitable<WritevOp> writev(int fd, const core::IoVec* iov, unsigned count,
                        int64_t offset = -1) noexcept {
   WritevOp op;
   op.fd = fd;
@@ -194,7 +194,7 @@ inline WritevOp writev(int fd, const core::IoVec* iov, unsigned count,
 
 // --- files ---------------------------------------------------------------------
 
-struct FsyncOp final : Operation<FsyncOp> {
+struct FsyncOp : Operation<FsyncOp> {
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
     ring::prep_fsync(sqe, b->fd);
   }
@@ -202,14 +202,14 @@ struct FsyncOp final : Operation<FsyncOp> {
   static constexpr detail::OpKind kKind{&Prep, &Attempt, nullptr, 0, ring::abi::Op::kFsync};
   core::Result<void> result() const noexcept { return detail::VoidResult(res); }
 };
-inline FsyncOp fsync(int fd) noexcept {
+inline Awaitable<FsyncOp> fsync(int fd) noexcept {
   FsyncOp op;
   op.fd = fd;
   return op;
 }
 
 // openat(): the new file as an owned Fd (O_CLOEXEC is added).
-struct OpenatOp final : Operation<OpenatOp> {
+struct OpenatOp : Operation<OpenatOp> {
   const char* path;
   int flags;
   unsigned mode;
@@ -225,7 +225,7 @@ struct OpenatOp final : Operation<OpenatOp> {
                                         ring::abi::Op::kOpenat};
   core::Result<core::Fd> result() const noexcept { return detail::FdResult(res); }
 };
-inline OpenatOp openat(int dirfd, const char* path, int flags, unsigned mode = 0) noexcept {
+inline Awaitable<OpenatOp> openat(int dirfd, const char* path, int flags, unsigned mode = 0) noexcept {
   OpenatOp op;
   op.fd = dirfd;
   op.path = path;
@@ -234,7 +234,7 @@ inline OpenatOp openat(int dirfd, const char* path, int flags, unsigned mode = 0
   return op;
 }
 
-struct CloseOp final : Operation<CloseOp> {
+struct CloseOp : Operation<CloseOp> {
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
     ring::prep_close(sqe, b->fd);
   }
@@ -243,13 +243,13 @@ struct CloseOp final : Operation<CloseOp> {
   core::Result<void> result() const noexcept { return detail::VoidResult(res); }
 };
 // close(): takes the raw fd out of `fd` and closes it.
-inline CloseOp close(core::Fd& fd) noexcept {
+inline Awaitable<CloseOp> close(core::Fd& fd) noexcept {
   CloseOp op;
   op.fd = fd.release();
   return op;
 }
 
-struct StatxOp final : Operation<StatxOp> {
+struct StatxOp : Operation<StatxOp> {
   const char* path;
   int flags;
   unsigned mask;
@@ -265,7 +265,7 @@ struct StatxOp final : Operation<StatxOp> {
   static constexpr detail::OpKind kKind{&Prep, &Attempt, nullptr, 0, ring::abi::Op::kStatx};
   core::Result<void> result() const noexcept { return detail::VoidResult(res); }
 };
-inline StatxOp statx(int dirfd, const char* path, int flags, unsigned mask,
+inline Awaitable<StatxOp> statx(int dirfd, const char* path, int flags, unsigned mask,
                      core::Statx* out) noexcept {
   StatxOp op;
   op.fd = dirfd;
@@ -278,7 +278,7 @@ inline StatxOp statx(int dirfd, const char* path, int flags, unsigned mask,
 
 // --- sockets ---------------------------------------------------------------------
 
-struct SocketOp final : Operation<SocketOp> {
+struct SocketOp : Operation<SocketOp> {
   int domain, type, protocol;
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
     auto* o = static_cast<SocketOp*>(b);
@@ -293,7 +293,7 @@ struct SocketOp final : Operation<SocketOp> {
   core::Result<core::Fd> result() const noexcept { return detail::FdResult(res); }
 };
 // socket(): SOCK_CLOEXEC is added.
-inline SocketOp socket(int domain, int type, int protocol = 0) noexcept {
+inline Awaitable<SocketOp> socket(int domain, int type, int protocol = 0) noexcept {
   SocketOp op;
   op.domain = domain;
   op.type = type | core::sock::cloexec;
@@ -303,7 +303,7 @@ inline SocketOp socket(int domain, int type, int protocol = 0) noexcept {
 
 // accept(): the connection as an owned Fd; the peer address is kept in the
 // operation (peer()). SOCK_CLOEXEC is added.
-struct AcceptOp final : Operation<AcceptOp> {
+struct AcceptOp : Operation<AcceptOp> {
   int flags;
   core::SockAddrStorage addr;
   core::SockLen addrlen;
@@ -321,14 +321,14 @@ struct AcceptOp final : Operation<AcceptOp> {
                                         core::ev::in, ring::abi::Op::kAccept};
   core::Result<core::Fd> result() const noexcept { return detail::FdResult(res); }
 };
-inline AcceptOp accept(int listen_fd, int flags = 0) noexcept {
+inline Awaitable<AcceptOp> accept(int listen_fd, int flags = 0) noexcept {
   AcceptOp op;
   op.fd = listen_fd;
   op.flags = flags | core::sock::cloexec;
   return op;
 }
 
-struct ConnectOp final : Operation<ConnectOp> {
+struct ConnectOp : Operation<ConnectOp> {
   core::SockAddrStorage addr;
   core::SockLen addrlen;
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
@@ -349,7 +349,7 @@ struct ConnectOp final : Operation<ConnectOp> {
   core::Result<void> result() const noexcept { return detail::VoidResult(res); }
 };
 // connect(): `addr` is copied into the operation.
-inline ConnectOp connect(int fd, const void* addr, core::SockLen len) noexcept {
+inline Awaitable<ConnectOp> connect(int fd, const void* addr, core::SockLen len) noexcept {
   ConnectOp op;
   op.fd = fd;
   if (len > sizeof op.addr) len = 0;  // the kernel then says EINVAL
@@ -358,7 +358,7 @@ inline ConnectOp connect(int fd, const void* addr, core::SockLen len) noexcept {
   return op;
 }
 
-struct SendOp final : Operation<SendOp> {
+struct SendOp : Operation<SendOp> {
   const void* buf;
   size_t len;
   int flags;
@@ -380,7 +380,7 @@ struct SendOp final : Operation<SendOp> {
   core::Result<size_t> result() const noexcept { return detail::SizeResult(res); }
 };
 // send(): MSG_NOSIGNAL is added, so a closed peer is EPIPE, not a signal.
-inline SendOp send(int fd, const void* buf, size_t len, int flags = 0) noexcept {
+inline Awaitable<SendOp> send(int fd, const void* buf, size_t len, int flags = 0) noexcept {
   SendOp op;
   op.fd = fd;
   op.buf = buf;
@@ -392,13 +392,13 @@ inline SendOp send(int fd, const void* buf, size_t len, int flags = 0) noexcept 
 // send_zc(): zero-copy send; completes after the kernel's notification, so
 // the buffer is free when the co_await returns. A plain send on the poll
 // backend.
-inline SendOp send_zc(int fd, const void* buf, size_t len, int flags = 0) noexcept {
+inline Awaitable<SendOp> send_zc(int fd, const void* buf, size_t len, int flags = 0) noexcept {
   SendOp op = send(fd, buf, len, flags);
   op.zero_copy = true;
   return op;
 }
 
-struct RecvOp final : Operation<RecvOp> {
+struct RecvOp : Operation<RecvOp> {
   void* buf;
   size_t len;
   int flags;
@@ -414,7 +414,7 @@ struct RecvOp final : Operation<RecvOp> {
                                         ring::abi::Op::kRecv};
   core::Result<size_t> result() const noexcept { return detail::SizeResult(res); }
 };
-inline RecvOp recv(int fd, void* buf, size_t len, int flags = 0) noexcept {
+inline Awaitable<RecvOp> recv(int fd, void* buf, size_t len, int flags = 0) noexcept {
   RecvOp op;
   op.fd = fd;
   op.buf = buf;
@@ -423,7 +423,7 @@ inline RecvOp recv(int fd, void* buf, size_t len, int flags = 0) noexcept {
   return op;
 }
 
-struct SendmsgOp final : Operation<SendmsgOp> {
+struct SendmsgOp : Operation<SendmsgOp> {
   const core::MsgHdr* msg;
   int flags;
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
@@ -438,7 +438,7 @@ struct SendmsgOp final : Operation<SendmsgOp> {
                                         ring::abi::Op::kSendmsg};
   core::Result<size_t> result() const noexcept { return detail::SizeResult(res); }
 };
-inline SendmsgOp sendmsg(int fd, const core::MsgHdr* msg, int flags = 0) noexcept {
+inline Awaitable<SendmsgOp> sendmsg(int fd, const core::MsgHdr* msg, int flags = 0) noexcept {
   SendmsgOp op;
   op.fd = fd;
   op.msg = msg;
@@ -446,7 +446,7 @@ inline SendmsgOp sendmsg(int fd, const core::MsgHdr* msg, int flags = 0) noexcep
   return op;
 }
 
-struct RecvmsgOp final : Operation<RecvmsgOp> {
+struct RecvmsgOp : Operation<RecvmsgOp> {
   core::MsgHdr* msg;
   int flags;
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
@@ -461,7 +461,7 @@ struct RecvmsgOp final : Operation<RecvmsgOp> {
                                         ring::abi::Op::kRecvmsg};
   core::Result<size_t> result() const noexcept { return detail::SizeResult(res); }
 };
-inline RecvmsgOp recvmsg(int fd, core::MsgHdr* msg, int flags = 0) noexcept {
+inline Awaitable<RecvmsgOp> recvmsg(int fd, core::MsgHdr* msg, int flags = 0) noexcept {
   RecvmsgOp op;
   op.fd = fd;
   op.msg = msg;
@@ -469,7 +469,7 @@ inline RecvmsgOp recvmsg(int fd, core::MsgHdr* msg, int flags = 0) noexcept {
   return op;
 }
 
-struct ShutdownOp final : Operation<ShutdownOp> {
+struct ShutdownOp : Operation<ShutdownOp> {
   int how;
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
     ring::prep_shutdown(sqe, b->fd, static_cast<ShutdownOp*>(b)->how);
@@ -481,7 +481,7 @@ struct ShutdownOp final : Operation<ShutdownOp> {
                                         ring::abi::Op::kShutdown};
   core::Result<void> result() const noexcept { return detail::VoidResult(res); }
 };
-inline ShutdownOp shutdown(int fd, int how) noexcept {
+inline Awaitable<ShutdownOp> shutdown(int fd, int how) noexcept {
   ShutdownOp op;
   op.fd = fd;
   op.how = how;
@@ -490,7 +490,7 @@ inline ShutdownOp shutdown(int fd, int how) noexcept {
 
 // --- pipes ---------------------------------------------------------------------
 
-struct SpliceOp final : Operation<SpliceOp> {
+struct SpliceOp : Operation<SpliceOp> {
   int fd_in, fd_out;
   int64_t off_in, off_out;
   uint32_t len;
@@ -516,7 +516,7 @@ struct SpliceOp final : Operation<SpliceOp> {
 };
 // splice(): moves up to `len` bytes between two fds, one a pipe. Offsets
 // -1 use (and advance) the fd's position.
-inline SpliceOp splice(int fd_in, int64_t off_in, int fd_out, int64_t off_out,
+inline Awaitable<SpliceOp> splice(int fd_in, int64_t off_in, int fd_out, int64_t off_out,
                        size_t len, unsigned flags = 0) noexcept {
   SpliceOp op;
   op.fd_in = fd_in;
@@ -528,7 +528,7 @@ inline SpliceOp splice(int fd_in, int64_t off_in, int fd_out, int64_t off_out,
   op.tee = false;
   return op;
 }
-inline SpliceOp tee(int fd_in, int fd_out, size_t len, unsigned flags = 0) noexcept {
+inline Awaitable<SpliceOp> tee(int fd_in, int fd_out, size_t len, unsigned flags = 0) noexcept {
   SpliceOp op = splice(fd_in, -1, fd_out, -1, len, flags);
   op.tee = true;
   return op;
@@ -538,7 +538,7 @@ inline SpliceOp tee(int fd_in, int fd_out, size_t len, unsigned flags = 0) noexc
 
 // poll(): waits until `fd` has one of `events` (ev::in, ev::out, ...);
 // returns the events it has.
-struct PollOp final : Operation<PollOp> {
+struct PollOp : Operation<PollOp> {
   uint32_t mask;
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
     ring::prep_poll_add(sqe, b->fd, static_cast<PollOp*>(b)->mask);
@@ -558,7 +558,7 @@ struct PollOp final : Operation<PollOp> {
     return static_cast<uint32_t>(res);
   }
 };
-inline PollOp poll(int fd, uint32_t events) noexcept {
+inline Awaitable<PollOp> poll(int fd, uint32_t events) noexcept {
   PollOp op;
   op.fd = fd;
   op.mask = events;
@@ -568,7 +568,7 @@ inline PollOp poll(int fd, uint32_t events) noexcept {
 
 // --- time -----------------------------------------------------------------------
 
-struct SleepOp final : Operation<SleepOp> {
+struct SleepOp : Operation<SleepOp> {
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
     ring::prep_timeout(sqe, &b->ts, 0, 0);
   }
@@ -581,7 +581,7 @@ struct SleepOp final : Operation<SleepOp> {
   }
 };
 template <class Rep, class Period>
-SleepOp sleep_for(std::chrono::duration<Rep, Period> d) noexcept {
+Awaitable<SleepOp> sleep_for(std::chrono::duration<Rep, Period> d) noexcept {
   int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
   if (ns < 0) ns = 0;
   SleepOp op;
@@ -589,14 +589,15 @@ SleepOp sleep_for(std::chrono::duration<Rep, Period> d) noexcept {
   return op;
 }
 template <class Clock, class Duration>
-SleepOp sleep_until(std::chrono::time_point<Clock, Duration> t) noexcept {
+Awaitable<SleepOp> sleep_until(std::chrono::time_point<Clock, Duration> t) noexcept {
   return sleep_for(t - Clock::now());
 }
 
 // with_timeout(op, d): the same as op.timeout(d).
 template <class Op, class Rep, class Period>
 Op&& with_timeout(Op&& op, std::chrono::duration<Rep, Period> d) noexcept {
-  return std::move(op).timeout(d);
+  (void)std::move(op).timeout(d);
+  return std::forward<Op>(op);
 }
 
 }  // namespace zring
