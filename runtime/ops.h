@@ -304,9 +304,9 @@ inline Awaitable<SocketOp> socket(int domain, int type, int protocol = 0) noexce
 // accept(): the connection as an owned Fd; the peer address is kept in the
 // operation (peer()). SOCK_CLOEXEC is added.
 struct AcceptOp : Operation<AcceptOp> {
-  int flags;
-  core::SockAddrStorage addr;
-  core::SockLen addrlen;
+  int flags = 0;
+  core::SockAddrStorage addr{};
+  core::SockLen addrlen = 0;
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
     auto* o = static_cast<AcceptOp*>(b);
     o->addrlen = sizeof o->addr;
@@ -329,8 +329,8 @@ inline Awaitable<AcceptOp> accept(int listen_fd, int flags = 0) noexcept {
 }
 
 struct ConnectOp : Operation<ConnectOp> {
-  core::SockAddrStorage addr;
-  core::SockLen addrlen;
+  core::SockAddrStorage addr{};
+  core::SockLen addrlen = 0;
   static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
     auto* o = static_cast<ConnectOp*>(b);
     ring::prep_connect(sqe, o->fd, &o->addr, o->addrlen);

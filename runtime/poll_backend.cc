@@ -75,12 +75,13 @@ bool PollBackend::Start(OpBase* op) noexcept {
     return false;
   }
   FdWaiters& w = Waiters(op->fd);
-  if (!w.nonblocking) {
+  if (w.readers == nullptr && w.writers == nullptr) {
+    // Nobody waits on this number, so it may be a new fd that reuses it:
+    // check the flag again rather than trust what an old fd had.
     core::Result<int> fl = core::fcntl(op->fd, core::f::getfl);
     if (fl && !(*fl & core::o::nonblock)) {
       (void)core::fcntl(op->fd, core::f::setfl, *fl | core::o::nonblock);
     }
-    w.nonblocking = true;
   }
   // Someone already waits in this direction: keep FIFO order and do not try
   // to jump the queue.
@@ -154,6 +155,16 @@ bool PollBackend::Unlink(OpBase* op) noexcept {
 
 void PollBackend::Complete(OpBase* op, int32_t res, ReadyQueue& ready) noexcept {
   slots_.Release(op->token);
+  // An operation that had a timer and finished some other way leaves a
+  // stale heap entry; compact in place before they pile up (servers set
+  // long timeouts that rarely fire).
+  const bool had_timer = IsTimer(op) || op->timeout_ns >= 0;
+  const bool by_timer = res == -core::err::time.value() || res == -core::err::timedout.value();
+  if (had_timer && !by_timer && ++stale_timers_ > 16 && stale_timers_ * 2 > timers_.size()) {
+    std::erase_if(timers_, [this](const Timer& t) { return slots_.Find(t.token) == nullptr; });
+    std::make_heap(timers_.begin(), timers_.end(), std::greater<>());
+    stale_timers_ = 0;
+  }
   op->res = res;
   op->state = OpState::kDone;
   if (op->abandoned) {
@@ -199,7 +210,10 @@ void PollBackend::ExpireTimers(ReadyQueue& ready) noexcept {
     std::pop_heap(timers_.begin(), timers_.end(), std::greater<>());
     timers_.pop_back();
     OpBase* op = slots_.Find(token);
-    if (op == nullptr) continue;  // finished or cancelled before it fired
+    if (op == nullptr) {  // finished or cancelled before it fired
+      if (stale_timers_ > 0) --stale_timers_;
+      continue;
+    }
     if (IsTimer(op)) {
       Complete(op, -core::err::time.value(), ready);
     } else {

@@ -48,7 +48,6 @@ class PollBackend final {
     OpBase* readers = nullptr;
     OpBase* writers = nullptr;
     bool in_epoll = false;
-    bool nonblocking = false;
   };
   struct Timer {
     int64_t deadline_ns;
@@ -73,6 +72,7 @@ class PollBackend final {
   std::vector<FdWaiters> fds_;
   std::vector<Timer> timers_;  // a min-heap on deadline
   std::vector<int> failed_fds_;  // fds epoll refused; their ops ran directly
+  size_t stale_timers_ = 0;      // heap entries whose operation is gone
 };
 
 }  // namespace zring::detail

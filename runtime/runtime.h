@@ -294,6 +294,9 @@ void JoinHandle<T>::Detach() {
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     state_->detached = true;
+    // A coroutine destroyed while awaiting this handle must not be resumed.
+    state_->joiner = nullptr;
+    state_->joiner_runtime = nullptr;
     report = state_->done && state_->error && !state_->joined;
   }
   if (report) detail::ReportDetachedFailure(*state_);
@@ -328,8 +331,10 @@ void Runtime::RunUntil(Done&& done) {
     if (remote_pending_.load(std::memory_order_acquire)) DrainRemote();
     RunReady();
     if (done()) return;
-    if (!ready_.empty()) continue;
-    if (core::Result<void> r = Turn(true); !r) {
+    // Block only when nothing is ready; otherwise still turn the backend
+    // (without waiting) so that a coroutine that keeps yielding cannot
+    // starve I/O.
+    if (core::Result<void> r = Turn(ready_.empty()); !r) {
       // The backend failed (not an operation: the ring or epoll itself).
       // Nothing can make progress; say so rather than spin.
       ReportFailure(std::make_exception_ptr(std::system_error(r.error().code())));

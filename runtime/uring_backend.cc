@@ -46,10 +46,15 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries,
   if (core::Result<void> p = ring::register_probe(b.ring_, b.probe_); !p) {
     return p.error();
   }
-  // Each operation may cost two CQEs (its own and a cancel or a linked
-  // timeout), so half the CQ bounds what is in the kernel at once.
-  b.max_in_flight_ = b.ring_.cq_entries() / 2;
-  b.slots_.Reserve(b.max_in_flight_ + 1);
+  // With FEAT_NODROP (5.5) the kernel keeps completions that do not fit in
+  // the CQ and the next enter flushes them, so no cap is needed; a fixed
+  // cap would let long-idle operations (a read on a quiet connection)
+  // starve everything behind them. Without it, each operation may cost two
+  // CQEs (its own and a cancel or a linked timeout): half the CQ.
+  b.max_in_flight_ = b.ring_.has_feature(ring::abi::kFeatNodrop)
+                         ? ~0u
+                         : b.ring_.cq_entries() / 2;
+  b.slots_.Reserve(b.ring_.cq_entries());
   core::Result<int> efd =
       core::eventfd2(0, core::efd::cloexec | core::efd::nonblock);
   if (!efd) return efd.error();

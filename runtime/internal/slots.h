@@ -30,6 +30,8 @@ class SlotTable final {
     if (free_.empty()) {
       index = static_cast<uint32_t>(slots_.size());
       slots_.push_back({op, 1});
+      // Release() runs on completion paths that must not allocate.
+      if (free_.capacity() < slots_.capacity()) free_.reserve(slots_.capacity());
     } else {
       index = free_.back();
       free_.pop_back();
