@@ -139,8 +139,8 @@ class Operation : public detail::OpBase {
     }
   }
 
-  // cancel_on(): cancel when `token` is stopped (in addition to the
-  // awaiting task's own token). `token` must outlive the co_await.
+  // cancel_on(): cancel when `token` is stopped, instead of the awaiting
+  // task's own token. `token` must outlive the co_await.
   Derived&& cancel_on(const std::stop_token& token) && noexcept {
     stop = &token;
     return static_cast<Derived&&>(*this);
