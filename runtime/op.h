@@ -70,6 +70,7 @@ struct OpBase {
   bool cancel_requested = false;
   bool timed_out = false;
   bool abandoned = false;
+  bool resumed = false;       // await_resume() ran
   uint16_t attempts = 0;      // syscalls tried so far (poll backend)     // its coroutine is gone: discard the result
   uint64_t token = 0;         // the backend's slot token (see internal/slots.h)
   OpBase* next = nullptr;     // intrusive list of queued operations
@@ -106,6 +107,9 @@ struct OpBase {
 bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept;
 // Called by an operation's destructor while it is still in flight.
 void AbandonOp(OpBase* op) noexcept;
+// Called by an operation's destructor when it completed but its coroutine
+// was never resumed: takes the coroutine out of the ready queue.
+void ForgetOp(OpBase* op) noexcept;
 
 }  // namespace detail
 
@@ -136,6 +140,10 @@ class Operation : public detail::OpBase {
   void AbandonIfInFlight() noexcept {
     if (state == detail::OpState::kInFlight || state == detail::OpState::kQueued) {
       detail::AbandonOp(this);
+    } else if (state == detail::OpState::kDone && !resumed) {
+      // Completed, and its coroutine queued to resume, but destroyed first:
+      // the queue must not resume a freed frame.
+      detail::ForgetOp(this);
     }
   }
 
@@ -163,6 +171,7 @@ class Operation : public detail::OpBase {
     return detail::StartOp(this, h);
   }
   auto await_resume() noexcept {
+    resumed = true;
     on_stop.reset();
     return static_cast<Derived*>(this)->result();
   }

@@ -77,6 +77,11 @@ void AbandonOp(OpBase* op) noexcept {
   op->on_stop.reset();
 }
 
+void ForgetOp(OpBase* op) noexcept {
+  if (op->runtime && op->waiter) op->runtime->Unschedule(op->waiter);
+  op->on_stop.reset();
+}
+
 void OpBase::CancelOnStop::operator()() const noexcept {
   if (op->runtime) op->runtime->RequestCancel(op);
 }

@@ -115,6 +115,7 @@ class Runtime final {
   void Abandon(detail::OpBase* op) noexcept;
   void RequestCancel(detail::OpBase* op) noexcept;  // any thread
   void Schedule(std::coroutine_handle<> h) { ready_.Push(h); }
+  void Unschedule(std::coroutine_handle<> h) noexcept { ready_.Remove(h); }
   void TaskStarted(void* frame) { live_.insert(frame); }
   void TaskEnded(void* frame) { live_.erase(frame); }
   void ReportFailure(std::exception_ptr e) noexcept;

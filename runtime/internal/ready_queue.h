@@ -24,6 +24,14 @@ class ReadyQueue final {
     --size_;
     return h;
   }
+  // Remove(): forget `h` (a coroutine being destroyed while it waits to be
+  // resumed). Rare, so a scan; the slot becomes a no-op coroutine.
+  void Remove(std::coroutine_handle<> h) noexcept {
+    for (size_t i = 0; i < size_; ++i) {
+      std::coroutine_handle<>& slot = buf_[(head_ + i) & (buf_.size() - 1)];
+      if (slot == h) slot = std::noop_coroutine();
+    }
+  }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   [[nodiscard]] size_t size() const noexcept { return size_; }
 
