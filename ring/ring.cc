@@ -116,7 +116,7 @@ core::Result<Ring> Ring::Create(const RingOptions& options) {
 
   // The SQ head and tail start at whatever the kernel says (zero today);
   // reading them keeps us right if that ever changes.
-  ring.sqe_head_ = ring.sqe_tail_ = detail::LoadRelaxed(sq.ktail);
+  ring.sqe_tail_ = ring.sq_limit_ = detail::LoadRelaxed(sq.ktail);
 
   // Not on a disabled ring: its restrictions may forbid unregistering, and
   // the registered slot would then keep the ring alive after ~Ring.
@@ -150,8 +150,8 @@ Ring::Ring(Ring&& other) noexcept
       sq_map_size_(std::exchange(other.sq_map_size_, 0)),
       cq_map_(std::exchange(other.cq_map_, nullptr)),
       cq_map_size_(std::exchange(other.cq_map_size_, 0)),
-      sqe_head_(std::exchange(other.sqe_head_, 0)),
-      sqe_tail_(std::exchange(other.sqe_tail_, 0)) {}
+      sqe_tail_(std::exchange(other.sqe_tail_, 0)),
+      sq_limit_(std::exchange(other.sq_limit_, 0)) {}
 
 Ring& Ring::operator=(Ring&& other) noexcept {
   if (this != &other) {

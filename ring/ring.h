@@ -91,14 +91,17 @@ class Ring final {
   // whether to submit and retry or queue the operation. The SQE holds stale
   // data; every prep_* function overwrites all of it.
   [[gnu::always_inline]] abi::Sqe* get_sqe() noexcept {
-    uint32_t head = detail::LoadAcquire(sq_.khead);
-    uint32_t next = sqe_tail_ + 1;
-    if (next - head > sq_.entries) [[unlikely]] return nullptr;
-    abi::Sqe* sqe = reinterpret_cast<abi::Sqe*>(
+    uint32_t tail = sqe_tail_;
+    if (tail == sq_limit_) [[unlikely]] {
+      // Only when we reach the last known free slot do we look at how far
+      // the kernel has consumed; the head only moves forward.
+      sq_limit_ = detail::LoadAcquire(sq_.khead) + sq_.entries;
+      if (tail == sq_limit_) return nullptr;
+    }
+    sqe_tail_ = tail + 1;
+    return reinterpret_cast<abi::Sqe*>(
         reinterpret_cast<char*>(sq_.sqes) +
-        (static_cast<size_t>(sqe_tail_ & sq_.mask) << sqe_shift_));
-    sqe_tail_ = next;
-    return sqe;
+        (static_cast<size_t>(tail & sq_.mask) << sqe_shift_));
   }
 
   // Number of SQEs prepared but not yet handed to the kernel, and how many
@@ -126,6 +129,10 @@ class Ring final {
   [[gnu::always_inline]] core::Result<unsigned> submit_and_wait(
       unsigned wait_nr) noexcept {
     unsigned submitted = FlushSq();
+    if (wait_nr != 0 && (setup_flags_ & abi::kSetupSqpoll) == 0) [[likely]] {
+      // Entering anyway, and GETEVENTS is all NeedsEnter() could add.
+      return Enter(submitted, wait_nr, abi::kEnterGetevents, nullptr, 0);
+    }
     unsigned flags = 0;
     if (NeedsEnter(submitted, &flags) || wait_nr != 0) {
       if (wait_nr != 0 || (setup_flags_ & abi::kSetupIopoll) != 0) {
@@ -315,12 +322,11 @@ class Ring final {
   Ring() = default;
 
   // Publishes prepared SQEs; returns how many the kernel has not consumed.
+  // Storing an unchanged tail is harmless and cheaper than remembering
+  // what was last published.
   [[gnu::always_inline]] unsigned FlushSq() noexcept {
     uint32_t tail = sqe_tail_;
-    if (sqe_head_ != tail) {
-      sqe_head_ = tail;
-      detail::StoreRelease(sq_.ktail, tail);
-    }
+    detail::StoreRelease(sq_.ktail, tail);
     return tail - detail::LoadRelaxed(sq_.khead);
   }
 
@@ -376,8 +382,8 @@ class Ring final {
   size_t cq_map_size_ = 0;
 
   // Written only by the submitting thread.
-  uint32_t sqe_head_ = 0;      // last tail published to the kernel
   uint32_t sqe_tail_ = 0;      // next SQE get_sqe() hands out
+  uint32_t sq_limit_ = 0;      // get_sqe() rechecks the kernel's head here
 };
 
 }  // namespace zring::ring
