@@ -24,10 +24,13 @@
 #include <gtest/gtest.h>
 
 #include "tests/runtime/backends.h"
+#include "tests/runtime/fixtures.h"
 #include "zring/runtime/ops.h"
 #include "zring/runtime/runtime.h"
 
 namespace {
+
+using ::zring::testing::Pipe;
 
 std::atomic<uint64_t> g_allocations{0};
 std::atomic<uint64_t> g_deallocations{0};
@@ -153,20 +156,6 @@ TEST_P(BackendTest, NopsDoNotAllocate) {
   EXPECT_EQ(d.allocations, 0u) << "operator new calls during " << kMeasured << " nops";
   EXPECT_EQ(d.deallocations, 0u);
 }
-
-struct Pipe {
-  int r = -1, w = -1;
-  Pipe() {
-    int fds[2];
-    EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
-    r = fds[0];
-    w = fds[1];
-  }
-  ~Pipe() {
-    ::close(r);
-    ::close(w);
-  }
-};
 
 TEST_P(BackendTest, PipeWriteReadPairsDoNotAllocate) {
   Pipe p;

@@ -52,6 +52,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/runtime/backends.h"
+#include "tests/runtime/fixtures.h"
 #include "zring/core/result.h"
 #include "zring/runtime/ops.h"
 #include "zring/runtime/runtime.h"
@@ -59,19 +60,13 @@
 namespace zring {
 namespace {
 
+using ::zring::testing::CountOpenFds;
+
 using namespace std::chrono_literals;
 using testing::BackendTest;
 
 constexpr int kOperations = 10000;
 constexpr uint64_t kPoison = 0x5a5a'dead'beef'5a5aULL;
-
-int CountOpenFds() {
-  int n = 0;
-  DIR* d = ::opendir("/proc/self/fd");
-  while (dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
-  ::closedir(d);
-  return n;
-}
 
 uint64_t Seed() {
   const char* s = std::getenv("ZRING_STRESS_SEED");

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/runtime/backends.h"
+#include "tests/runtime/fixtures.h"
 #include "zring/runtime/runtime.h"
 #include "zring/runtime/task_group.h"
 #include "zring/runtime/when.h"
@@ -22,36 +23,9 @@
 namespace zring {
 namespace {
 
-using testing::BackendTest;
+using ::zring::testing::RunOnThreads;
 
-// Runs each body on a runtime of its own, in a thread of its own, and
-// returns how many failed. The runtimes are destroyed only once every body
-// has returned, so no body ever wakes a waiter on a runtime that is gone.
-int RunOnThreads(BackendKind kind, const std::vector<std::function<Task<>()>>& bodies) {
-  std::latch all_returned(static_cast<std::ptrdiff_t>(bodies.size()));
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (const auto& body : bodies) {
-    threads.emplace_back([&, b = &body] {
-      RuntimeOptions options;
-      options.backend = kind;
-      auto rt = Runtime::Create(options);
-      if (!rt) {
-        ++failures;
-        all_returned.count_down();
-        return;
-      }
-      try {
-        (*rt)->block_on((*b)());
-      } catch (...) {
-        ++failures;
-      }
-      all_returned.arrive_and_wait();
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  return failures.load();
-}
+using testing::BackendTest;
 
 TEST(ChannelTest, CapacityZeroIsRejected) {
   EXPECT_THROW(Channel<int>(0), std::invalid_argument);

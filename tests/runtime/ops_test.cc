@@ -13,28 +13,17 @@
 #include <gtest/gtest.h>
 
 #include "tests/runtime/backends.h"
+#include "tests/runtime/fixtures.h"
 
 namespace zring {
 namespace {
 
+using ::zring::testing::SocketPair;
+
 using OpsTest = testing::BackendTest;
 
-struct Pair {
-  int a = -1, b = -1;
-  explicit Pair(int type = SOCK_STREAM) {
-    int fds[2];
-    EXPECT_EQ(::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds), 0);
-    a = fds[0];
-    b = fds[1];
-  }
-  ~Pair() {
-    ::close(a);
-    ::close(b);
-  }
-};
-
 TEST_P(OpsTest, WritevThenReadv) {
-  Pair p;
+  SocketPair p;
   auto body = [&]() -> Task<std::string> {
     char h[] = "head-", t[] = "tail";
     core::IoVec out[2] = {{h, 5}, {t, 4}};
@@ -67,7 +56,7 @@ TEST_P(OpsTest, FsyncOnAFileAndEbadfOnNone) {
 }
 
 TEST_P(OpsTest, SendmsgRecvmsg) {
-  Pair p(SOCK_DGRAM);
+  SocketPair p(SOCK_DGRAM);
   auto body = [&]() -> Task<std::string> {
     char a[] = "one", b[] = "two";
     core::IoVec out[2] = {{a, 3}, {b, 3}};
@@ -91,7 +80,7 @@ TEST_P(OpsTest, SendmsgRecvmsg) {
 TEST_P(OpsTest, SendZcCompletesAfterItsNotification) {
   // Zero-copy needs an inet socket; on AF_UNIX the kernel refuses it, and
   // the error must come back as a value after both of its CQEs.
-  Pair p;
+  SocketPair p;
   auto body = [&]() -> Task<core::Result<size_t>> {
     co_return co_await zring::send_zc(p.a, "zc", 2);
   };
@@ -126,7 +115,7 @@ TEST_P(OpsTest, SpliceAndTeeThroughPipes) {
 }
 
 TEST_P(OpsTest, PollWaitsForReadiness) {
-  Pair p;
+  SocketPair p;
   auto writer = [&]() -> Task<> {
     co_await yield();
     (void)co_await zring::send(p.b, "!", 1);
@@ -141,7 +130,7 @@ TEST_P(OpsTest, PollWaitsForReadiness) {
 }
 
 TEST_P(OpsTest, ShutdownEndsThePeersStream) {
-  Pair p;
+  SocketPair p;
   auto body = [&]() -> Task<int64_t> {
     auto s = co_await zring::shutdown(p.a, SHUT_WR);
     if (!s) co_return -1;

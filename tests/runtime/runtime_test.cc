@@ -14,35 +14,17 @@
 #include <gtest/gtest.h>
 
 #include "tests/runtime/backends.h"
+#include "tests/runtime/fixtures.h"
 #include "zring/runtime/ops.h"
 
 namespace zring {
 namespace {
 
+using ::zring::testing::CountOpenFds;
+using ::zring::testing::Pipe;
+
 using namespace std::chrono_literals;
 using testing::BackendTest;
-
-int CountOpenFds() {
-  int n = 0;
-  DIR* d = ::opendir("/proc/self/fd");
-  while (dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
-  ::closedir(d);
-  return n;
-}
-
-struct Pipe {
-  int r = -1, w = -1;
-  Pipe() {
-    int fds[2];
-    EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
-    r = fds[0];
-    w = fds[1];
-  }
-  ~Pipe() {
-    if (r >= 0) ::close(r);
-    if (w >= 0) ::close(w);
-  }
-};
 
 TEST_P(BackendTest, BlockOnReturnsTheValue) {
   auto answer = []() -> Task<int> { co_return 42; };

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/runtime/backends.h"
+#include "tests/runtime/fixtures.h"
 #include "zring/runtime/ops.h"
 #include "zring/runtime/runtime.h"
 #include "zring/runtime/sync.h"
@@ -22,21 +23,9 @@
 namespace zring {
 namespace {
 
-using testing::BackendTest;
+using ::zring::testing::Pipe;
 
-struct Pipe {
-  int r = -1, w = -1;
-  Pipe() {
-    int fds[2];
-    EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
-    r = fds[0];
-    w = fds[1];
-  }
-  ~Pipe() {
-    if (r >= 0) ::close(r);
-    if (w >= 0) ::close(w);
-  }
-};
+using testing::BackendTest;
 
 struct ReadOutcome {
   bool returned = false;

@@ -18,12 +18,15 @@
 #include <gtest/gtest.h>
 
 #include "tests/runtime/backends.h"
+#include "tests/runtime/fixtures.h"
 #include "zring/runtime/ops.h"
 #include "zring/runtime/runtime.h"
 
 // Every allocation of this test binary is counted, to check what the
 // combinators allocate.
 namespace {
+
+using ::zring::testing::Pipe;
 std::atomic<long> g_allocations{0};
 }  // namespace
 
@@ -40,20 +43,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::BackendTest;
-
-struct Pipe {
-  int r = -1, w = -1;
-  Pipe() {
-    int fds[2];
-    EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
-    r = fds[0];
-    w = fds[1];
-  }
-  ~Pipe() {
-    if (r >= 0) ::close(r);
-    if (w >= 0) ::close(w);
-  }
-};
 
 // What a child blocked in a read saw, written after the read returned: if
 // it is filled in when the combinator returns, the child was awaited.
