@@ -518,6 +518,13 @@ inline void prep_epoll_wait(abi::Sqe* sqe, int epfd, void* events,
           static_cast<uint32_t>(max_events), 0);
   sqe->op_flags = flags;
 }
+// prep_pipe(): pipe2(2) through the ring (6.16): the kernel writes the two
+// new fds into `fds`. `flags` takes o::cloexec, o::nonblock, o::direct.
+inline void prep_pipe(abi::Sqe* sqe, int* fds, unsigned flags) noexcept {
+  prep_rw(abi::Op::kPipe, sqe, 0, fds, 0, 0);
+  sqe->pipe_flags = flags;
+}
+
 // prep_uring_cmd(): a driver-specific command; `cmd_op` is the driver's.
 inline void prep_uring_cmd(abi::Sqe* sqe, int fd, uint32_t cmd_op) noexcept {
   prep_rw(abi::Op::kUringCmd, sqe, fd, nullptr, 0, 0);

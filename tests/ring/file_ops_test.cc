@@ -901,6 +901,29 @@ TEST_P(FileOpsTest, TeeDuplicatesWithoutConsuming) {
             -EINVAL);
 }
 
+// IORING_OP_PIPE (6.16): both fds come back through the array, close-on-
+// exec when asked, and they form a working pipe.
+TEST_P(FileOpsTest, PipeCreatesAConnectedPair) {
+  Ring ring = MakeRing(GetParam());
+  if (!testing::Supports(ring, abi::Op::kPipe)) {
+    GTEST_SKIP() << "the probe says this kernel has no IORING_OP_PIPE (6.16+)";
+  }
+  int fds[2] = {-1, -1};
+  abi::Cqe cqe = RunOne(ring, [&](abi::Sqe* s) { prep_pipe(s, fds, O_CLOEXEC); });
+  ASSERT_EQ(cqe.res, 0);
+  ASSERT_GE(fds[0], 0);
+  ASSERT_GE(fds[1], 0);
+  EXPECT_TRUE(::fcntl(fds[0], F_GETFD) & FD_CLOEXEC);
+  ASSERT_EQ(::write(fds[1], "p", 1), 1);
+  char c = 0;
+  EXPECT_EQ(::read(fds[0], &c, 1), 1);
+  EXPECT_EQ(c, 'p');
+  ::close(fds[0]);
+  ::close(fds[1]);
+  abi::Cqe bad = RunOne(ring, [&](abi::Sqe* s) { prep_pipe(s, fds, 0x1u << 30); });
+  EXPECT_EQ(bad.res, -EINVAL);
+}
+
 INSTANTIATE_TEST_SUITE_P(Configs, FileOpsTest, ::testing::ValuesIn(kRingConfigs),
                          testing::ConfigName);
 
