@@ -19,6 +19,7 @@
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
+#include <new>
 #include <optional>
 #include <stop_token>
 
@@ -87,7 +88,33 @@ struct OpBase {
     OpBase* op;
     void operator()() const noexcept;
   };
-  std::optional<std::stop_callback<CancelOnStop>> on_stop;
+  // The registration on `stop` while in flight. Its destructor is a single
+  // test when nothing is registered (the common case), so that an
+  // operation's destructor stays small enough to inline.
+  class StopRegistration {
+   public:
+    using Callback = std::stop_callback<CancelOnStop>;
+    StopRegistration() noexcept = default;
+    StopRegistration(const StopRegistration&) = delete;
+    StopRegistration& operator=(const StopRegistration&) = delete;
+    ~StopRegistration() { reset(); }
+    void emplace(const std::stop_token& t, CancelOnStop f) {
+      ::new (static_cast<void*>(buf_)) Callback(t, f);
+      engaged_ = true;
+    }
+    void reset() noexcept {
+      if (engaged_) [[unlikely]] Destroy();
+    }
+
+   private:
+    [[gnu::noinline]] void Destroy() noexcept {
+      std::launder(reinterpret_cast<Callback*>(buf_))->~Callback();
+      engaged_ = false;
+    }
+    alignas(Callback) unsigned char buf_[sizeof(Callback)];
+    bool engaged_ = false;
+  };
+  StopRegistration on_stop;
 
   OpBase() noexcept = default;
   // Operations are built by value in factory functions; only an operation
@@ -104,7 +131,7 @@ struct OpBase {
 
 // Starts `op` on the current thread's runtime. Returns false when the
 // operation completed without suspending (the caller must not suspend).
-bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept;
+inline bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept;
 // Called by an operation's destructor while it is still in flight.
 void AbandonOp(OpBase* op) noexcept;
 // Called by an operation's destructor when it completed but its coroutine
@@ -137,7 +164,9 @@ class Operation : public detail::OpBase {
   // AbandonIfInFlight(): what destroying an operation in flight does. Run
   // by Awaitable<> (below) while the derived operation's members, which
   // the kernel may still write, are alive.
-  void AbandonIfInFlight() noexcept {
+  [[gnu::always_inline]] void AbandonIfInFlight() noexcept {
+    if (state == detail::OpState::kIdle) return;
+    if (state == detail::OpState::kDone && resumed) [[likely]] return;
     if (state == detail::OpState::kInFlight || state == detail::OpState::kQueued) {
       detail::AbandonOp(this);
     } else if (state == detail::OpState::kDone && !resumed) {

@@ -601,3 +601,6 @@ Op&& with_timeout(Op&& op, std::chrono::duration<Rep, Period> d) noexcept {
 }
 
 }  // namespace zring
+
+// StartOp(), inline, and the runtime it starts operations on.
+#include "zring/runtime/runtime.h"

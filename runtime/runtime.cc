@@ -9,9 +9,9 @@
 #include "zring/core/io.h"
 
 namespace zring {
+using detail::t_current;
 namespace {
 
-thread_local Runtime* t_current = nullptr;
 
 // Why io_uring_setup failed, in words a user can act on.
 std::string ExplainUringFailure(core::Errno e) {
@@ -50,26 +50,8 @@ CurrentRuntime::CurrentRuntime(Runtime* rt) noexcept : previous_(t_current) {
 }
 CurrentRuntime::~CurrentRuntime() { t_current = previous_; }
 
-bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept {
-  Runtime* rt = t_current;
-  if (rt == nullptr) {
-    // Awaited outside any runtime: there is nothing to drive it.
-    op->res = -core::err::nxio.value();
-    op->state = OpState::kDone;
-    return false;
-  }
-  op->runtime = rt;
-  op->waiter = waiter;
-  if (op->stop && op->stop->stop_requested()) {
-    op->res = -core::err::canceled.value();
-    op->state = OpState::kDone;
-    return false;
-  }
-  if (!rt->Start(op)) return false;
-  if (op->stop && op->stop->stop_possible()) {
-    op->on_stop.emplace(*op->stop, OpBase::CancelOnStop{op});
-  }
-  return true;
+void RegisterStop(OpBase* op) noexcept {
+  op->on_stop.emplace(*op->stop, OpBase::CancelOnStop{op});
 }
 
 void AbandonOp(OpBase* op) noexcept {
@@ -168,10 +150,6 @@ Runtime::~Runtime() {
   }
 }
 
-bool Runtime::Start(detail::OpBase* op) noexcept {
-  return uring_ ? uring_->Start(op) : poll_->Start(op);
-}
-
 void Runtime::Cancel(detail::OpBase* op) noexcept {
   if (uring_) uring_->Cancel(op, ready_); else poll_->Cancel(op, ready_);
 }
@@ -219,17 +197,6 @@ void Runtime::DrainRemote() {
   for (uint64_t token : cancels) {
     if (uring_) uring_->CancelToken(token, ready_); else poll_->CancelToken(token, ready_);
   }
-}
-
-void Runtime::RunReady() {
-  // Only what is ready now: coroutines readied meanwhile wait for the next
-  // turn, so I/O is submitted at least once per batch.
-  for (size_t n = ready_.size(); n > 0 && !ready_.empty(); --n) ready_.Pop().resume();
-}
-
-core::Result<void> Runtime::Turn(bool wait) {
-  int64_t spin = options_.spin.count();
-  return uring_ ? uring_->Turn(wait, -1, spin, ready_) : poll_->Turn(wait, -1, spin, ready_);
 }
 
 void Runtime::Wake() noexcept {

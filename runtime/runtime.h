@@ -43,6 +43,13 @@
 
 namespace zring {
 
+class Runtime;
+namespace detail {
+// The runtime driving this thread (Runtime::current()).
+inline thread_local Runtime* t_current = nullptr;
+void RegisterStop(OpBase* op) noexcept;
+}  // namespace detail
+
 enum class BackendKind { kAuto, kUring, kPoll };
 
 struct RuntimeOptions {
@@ -326,6 +333,23 @@ class CurrentRuntime final {
 };
 }  // namespace detail
 
+[[gnu::always_inline]] inline bool Runtime::Start(detail::OpBase* op) noexcept {
+  if (uring_) [[likely]] return uring_->Start(op);
+  return poll_->Start(op);
+}
+
+[[gnu::always_inline]] inline void Runtime::RunReady() {
+  // Only what is ready now: coroutines readied meanwhile wait for the next
+  // turn, so I/O is submitted at least once per batch.
+  for (size_t n = ready_.size(); n > 0 && !ready_.empty(); --n) ready_.Pop().resume();
+}
+
+[[gnu::always_inline]] inline core::Result<void> Runtime::Turn(bool wait) {
+  int64_t spin = options_.spin.count();
+  if (uring_) [[likely]] return uring_->Turn(wait, -1, spin, ready_);
+  return poll_->Turn(wait, -1, spin, ready_);
+}
+
 template <class Done>
 void Runtime::RunUntil(Done&& done) {
   for (;;) {
@@ -354,5 +378,29 @@ T Runtime::block_on(Task<T> task) {
   if (!h.done()) throw std::runtime_error("block_on: the runtime's backend failed");
   return h.promise().Take();
 }
+
+namespace detail {
+[[gnu::always_inline]] inline bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept {
+  Runtime* rt = t_current;
+  if (rt == nullptr) [[unlikely]] {
+    // Awaited outside any runtime: there is nothing to drive it.
+    op->res = -core::err::nxio.value();
+    op->state = OpState::kDone;
+    return false;
+  }
+  op->runtime = rt;
+  op->waiter = waiter;
+  if (op->stop && op->stop->stop_requested()) [[unlikely]] {
+    op->res = -core::err::canceled.value();
+    op->state = OpState::kDone;
+    return false;
+  }
+  if (!rt->Start(op)) return false;
+#ifndef ZRING_PROTO_NO_STOP_REG
+  if (op->stop && op->stop->stop_possible()) RegisterStop(op);
+#endif
+  return true;
+}
+}  // namespace detail
 
 }  // namespace zring

@@ -20,9 +20,6 @@ int64_t NowNs() {
       .count();
 }
 
-ring::abi::KernelTimespec ToTimespec(int64_t ns) {
-  return ring::abi::KernelTimespec{ns / 1000000000, ns % 1000000000};
-}
 
 }  // namespace
 
@@ -33,6 +30,11 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries,
   // One thread submits and reaps, and completions are only needed when the
   // loop asks for them: the cheapest mode the kernel offers (6.1+).
   options.flags = ring::abi::kSetupSingleIssuer | ring::abi::kSetupDeferTaskrun;
+#ifdef ZRING_PROTO_SKIP_IDLE_ENTER
+  // Let the kernel flag deferred completions (kSqTaskrun), so that a turn
+  // that must not wait can skip io_uring_enter when there is nothing to do.
+  options.flags |= ring::abi::kSetupTaskrunFlag;
+#endif
   core::Result<ring::Ring> r = ring::Ring::Create(options);
   if (!r && r.error() == core::err::inval) {
     options.flags = 0;
@@ -60,54 +62,6 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries,
   if (!efd) return efd.error();
   b.wake_fd_ = core::Fd(*efd);
   return b;
-}
-
-Sqe* UringBackend::GetSqe(unsigned needed) noexcept {
-  if (ring_.sq_space_left() < needed) (void)ring_.submit();
-  if (ring_.sq_space_left() < needed) return nullptr;
-  return ring_.get_sqe();
-}
-
-bool UringBackend::Start(OpBase* op) noexcept {
-  if (!probe_.supports(op->kind->opcode)) {
-    // The kernel lacks this opcode: degrade to the direct syscall.
-    op->res = static_cast<int32_t>(op->kind->attempt(op));
-    op->state = OpState::kDone;
-    return false;
-  }
-  op->token = slots_.Acquire(op);
-  if (in_kernel_ >= max_in_flight_ || queue_head_ != nullptr) {
-    op->state = OpState::kQueued;
-    op->next = nullptr;
-    if (queue_tail_) queue_tail_->next = op; else queue_head_ = op;
-    queue_tail_ = op;
-    return true;
-  }
-  return Submit(op);
-}
-
-bool UringBackend::Submit(OpBase* op) noexcept {
-  const bool linked_timeout = op->timeout_ns >= 0;
-  Sqe* sqe = GetSqe(linked_timeout ? 2 : 1);
-  if (sqe == nullptr) {
-    op->state = OpState::kQueued;
-    op->next = queue_head_;
-    queue_head_ = op;
-    if (!queue_tail_) queue_tail_ = op;
-    return true;
-  }
-  ++in_kernel_;
-  op->kind->prep(op, sqe);
-  ring::set_user_data(sqe, op->token);
-  op->state = OpState::kInFlight;
-  if (linked_timeout) {
-    ring::set_link(sqe);
-    op->ts = ToTimespec(op->timeout_ns);
-    Sqe* t = ring_.get_sqe();  // room checked above
-    ring::prep_link_timeout(t, &op->ts);
-    ring::set_user_data(t, kTagIgnore);
-  }
-  return true;
 }
 
 void UringBackend::StartQueued() noexcept {
@@ -174,48 +128,6 @@ void UringBackend::Abandon(OpBase* op, ReadyQueue& ready) noexcept {
   }
 }
 
-void UringBackend::Complete(OpBase* op, int32_t res, uint32_t flags,
-                            ReadyQueue& ready) noexcept {
-  if (flags & ring::abi::kCqeFMore) {
-    // The first of two CQEs (send_zc: the result; its buffer is still in
-    // use until the notification). Keep the result, wait for the rest.
-    op->res = res;
-    op->cqe_flags = flags;
-    return;
-  }
-  if (flags & ring::abi::kCqeFNotif) res = op->res;
-  --in_kernel_;
-  slots_.Release(op->token);
-  if (res == -core::err::canceled.value() && op->timeout_ns >= 0 &&
-      !op->cancel_requested) {
-    // Only our linked timeout cancels an operation nobody cancelled.
-    op->timed_out = true;
-    res = -core::err::timedout.value();
-  }
-  op->res = res;
-  op->cqe_flags = flags;
-  op->state = OpState::kDone;
-  if (op->abandoned) {
-    if (op->kind->discard) op->kind->discard(op, res, flags);
-    return;
-  }
-  ready.Push(op->waiter);
-}
-
-unsigned UringBackend::Reap(ReadyQueue& ready) noexcept {
-  unsigned n = ring_.for_each_cqe([&](const Cqe& cqe) {
-    if (cqe.user_data == kTagWake) {
-      wake_armed_ = false;
-      return;
-    }
-    if (OpBase* op = slots_.Find(cqe.user_data)) {
-      Complete(op, cqe.res, cqe.flags, ready);
-    }
-  });
-  StartQueued();
-  return n;
-}
-
 void UringBackend::ArmWake() noexcept {
   Sqe* sqe = GetSqe(1);
   if (sqe == nullptr) return;  // try again next turn
@@ -239,30 +151,40 @@ void UringBackend::Wake() noexcept {
   (void)core::write(wake_fd_.get(), &one, sizeof one);
 }
 
-core::Result<void> UringBackend::Turn(bool wait, int64_t timeout_ns,
-                                      int64_t spin_ns,
-                                      ReadyQueue& ready) noexcept {
-  if (!wake_armed_) ArmWake();
-  if (wait && spin_ns > 0) {
-    // Busy-poll the CQ for a bounded time before sleeping in the kernel:
-    // on VMs, waking a halted vCPU costs tens of microseconds.
-    int64_t deadline = NowNs() + spin_ns;
-    do {
-      if (core::Result<unsigned> r = ring_.get_events(); !r) break;
-      if (Reap(ready) != 0) return core::Ok();
-    } while (NowNs() < deadline);
+Sqe* UringBackend::GetSqeSlow(unsigned needed) noexcept {
+  if (ring_.sq_space_left() < needed) (void)ring_.submit();
+  if (ring_.sq_space_left() < needed) return nullptr;
+  return ring_.get_sqe();
+}
+
+bool UringBackend::Spin(int64_t spin_ns, ReadyQueue& ready) noexcept {
+  // Busy-poll the CQ for a bounded time before sleeping in the kernel:
+  // on VMs, waking a halted vCPU costs tens of microseconds.
+  int64_t deadline = NowNs() + spin_ns;
+#ifdef ZRING_PROTO_USER_SPIN
+  // With kSetupTaskrunFlag the kernel raises kSqTaskrun when it holds
+  // completions back: spin on the mapped rings, enter only when there is
+  // something to bring in.
+  if (ring_.sq_ready() != 0) (void)ring_.submit();
+  unsigned polls = 0;
+  for (;;) {
+    if (ring_.cq_needs_flush()) (void)ring_.get_events();
+    if (ring_.cq_ready() != 0) return Reap(ready) != 0 || true;
+    __builtin_ia32_pause();
+    if ((++polls & 63) == 0 && NowNs() >= deadline) return false;
   }
-  core::Result<unsigned> r = 0u;
-  if (!wait) {
-    r = ring_.get_events();
-  } else if (timeout_ns >= 0) {
-    r = ring_.submit_and_wait_timeout(1, ToTimespec(timeout_ns));
-  } else {
-    r = ring_.submit_and_wait(1);
-  }
-  if (!r && !r.error().interrupted() && r.error() != core::err::time &&
-      r.error() != core::err::busy && !r.error().would_block()) {
-    return r.error();
+#else
+  do {
+    if (core::Result<unsigned> r = ring_.get_events(); !r) break;
+    if (Reap(ready) != 0) return true;
+  } while (NowNs() < deadline);
+  return false;
+#endif
+}
+
+core::Result<void> UringBackend::WaitFailed(core::Errno e, ReadyQueue& ready) noexcept {
+  if (!e.interrupted() && e != core::err::time && e != core::err::busy && !e.would_block()) {
+    return e;
   }
   Reap(ready);
   return core::Ok();

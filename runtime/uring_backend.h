@@ -18,6 +18,8 @@
 #include "zring/runtime/internal/ready_queue.h"
 #include "zring/runtime/internal/slots.h"
 #include "zring/runtime/op.h"
+#include "zring/ring/prep.h"
+#include "zring/core/constants.h"
 
 namespace zring::detail {
 
@@ -48,8 +50,8 @@ class UringBackend final {
   // Turn(): submit everything prepared; if `wait`, block until at least one
   // completion or `timeout_ns` (-1: no limit); reap completions into
   // `ready`. Spins up to `spin_ns` polling the CQ before blocking.
-  core::Result<void> Turn(bool wait, int64_t timeout_ns, int64_t spin_ns,
-                          ReadyQueue& ready) noexcept;
+  inline core::Result<void> Turn(bool wait, int64_t timeout_ns, int64_t spin_ns,
+                                 ReadyQueue& ready) noexcept;
 
   // Wake(): thread-safe; makes a blocked Turn() return.
   void Wake() noexcept;
@@ -67,9 +69,15 @@ class UringBackend final {
  private:
   explicit UringBackend(ring::Ring ring) : ring_(std::move(ring)) {}
 
+  bool Spin(int64_t spin_ns, ReadyQueue& ready) noexcept;
+  core::Result<void> WaitFailed(core::Errno e, ReadyQueue& ready) noexcept;
+  static ring::abi::KernelTimespec Timespec(int64_t ns) noexcept {
+    return ring::abi::KernelTimespec{ns / 1000000000, ns % 1000000000};
+  }
   // Puts `op` into the SQ, or back on the queue if there is no room.
   bool Submit(OpBase* op) noexcept;
   ring::abi::Sqe* GetSqe(unsigned needed) noexcept;
+  ring::abi::Sqe* GetSqeSlow(unsigned needed) noexcept;
   unsigned Reap(ReadyQueue& ready) noexcept;
   void Complete(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
   void ArmWake() noexcept;
@@ -86,5 +94,130 @@ class UringBackend final {
   uint64_t wake_buf_ = 0;
   bool wake_armed_ = false;
 };
+
+// --- the hot path, inline -------------------------------------------------
+
+[[gnu::always_inline]] inline ring::abi::Sqe* UringBackend::GetSqe(unsigned needed) noexcept {
+  if (needed == 1) [[likely]] {
+    if (ring::abi::Sqe* sqe = ring_.get_sqe()) [[likely]] return sqe;
+  } else if (ring_.sq_space_left() >= needed) {
+    return ring_.get_sqe();
+  }
+  return GetSqeSlow(needed);
+}
+
+[[gnu::always_inline]] inline bool UringBackend::Start(OpBase* op) noexcept {
+  if (!probe_.supports(op->kind->opcode)) {
+    // The kernel lacks this opcode: degrade to the direct syscall.
+    op->res = static_cast<int32_t>(op->kind->attempt(op));
+    op->state = OpState::kDone;
+    return false;
+  }
+  op->token = slots_.Acquire(op);
+  if (in_kernel_ >= max_in_flight_ || queue_head_ != nullptr) {
+    op->state = OpState::kQueued;
+    op->next = nullptr;
+    if (queue_tail_) queue_tail_->next = op; else queue_head_ = op;
+    queue_tail_ = op;
+    return true;
+  }
+  return Submit(op);
+}
+
+
+[[gnu::always_inline]] inline bool UringBackend::Submit(OpBase* op) noexcept {
+  const bool linked_timeout = op->timeout_ns >= 0;
+  ring::abi::Sqe* sqe = GetSqe(linked_timeout ? 2 : 1);
+  if (sqe == nullptr) {
+    op->state = OpState::kQueued;
+    op->next = queue_head_;
+    queue_head_ = op;
+    if (!queue_tail_) queue_tail_ = op;
+    return true;
+  }
+  ++in_kernel_;
+  op->kind->prep(op, sqe);
+  ring::set_user_data(sqe, op->token);
+  op->state = OpState::kInFlight;
+  if (linked_timeout) {
+    ring::set_link(sqe);
+    op->ts = Timespec(op->timeout_ns);
+    ring::abi::Sqe* t = ring_.get_sqe();  // room checked above
+    ring::prep_link_timeout(t, &op->ts);
+    ring::set_user_data(t, kTagIgnore);
+  }
+  return true;
+}
+
+
+[[gnu::always_inline]] inline void UringBackend::Complete(OpBase* op, int32_t res, uint32_t flags,
+                            ReadyQueue& ready) noexcept {
+  if (flags & ring::abi::kCqeFMore) {
+    // The first of two CQEs (send_zc: the result; its buffer is still in
+    // use until the notification). Keep the result, wait for the rest.
+    op->res = res;
+    op->cqe_flags = flags;
+    return;
+  }
+  if (flags & ring::abi::kCqeFNotif) res = op->res;
+  --in_kernel_;
+  slots_.Release(op->token);
+  if (res == -core::err::canceled.value() && op->timeout_ns >= 0 &&
+      !op->cancel_requested) {
+    // Only our linked timeout cancels an operation nobody cancelled.
+    op->timed_out = true;
+    res = -core::err::timedout.value();
+  }
+  op->res = res;
+  op->cqe_flags = flags;
+  op->state = OpState::kDone;
+  if (op->abandoned) {
+    if (op->kind->discard) op->kind->discard(op, res, flags);
+    return;
+  }
+  ready.Push(op->waiter);
+}
+
+
+[[gnu::always_inline]] inline unsigned UringBackend::Reap(ReadyQueue& ready) noexcept {
+  unsigned n = ring_.for_each_cqe([&](const ring::abi::Cqe& cqe) __attribute__((always_inline)) {
+    if (cqe.user_data == kTagWake) {
+      wake_armed_ = false;
+      return;
+    }
+    if (OpBase* op = slots_.Find(cqe.user_data)) {
+      Complete(op, cqe.res, cqe.flags, ready);
+    }
+  });
+  if (queue_head_ != nullptr) [[unlikely]] StartQueued();
+  return n;
+}
+
+
+[[gnu::always_inline]] inline core::Result<void> UringBackend::Turn(bool wait, int64_t timeout_ns,
+                                             int64_t spin_ns,
+                                             ReadyQueue& ready) noexcept {
+  if (!wake_armed_) [[unlikely]] ArmWake();
+  if (wait && spin_ns > 0) {
+    if (Spin(spin_ns, ready)) return core::Ok();
+  }
+  core::Result<unsigned> r = 0u;
+  if (!wait) {
+#ifdef ZRING_PROTO_SKIP_IDLE_ENTER
+    if (ring_.sq_ready() == 0 && !ring_.cq_needs_flush()) {
+      Reap(ready);
+      return core::Ok();
+    }
+#endif
+    r = ring_.get_events();
+  } else if (timeout_ns >= 0) [[unlikely]] {
+    r = ring_.submit_and_wait_timeout(1, Timespec(timeout_ns));
+  } else {
+    r = ring_.submit_and_wait(1);
+  }
+  if (!r) [[unlikely]] return WaitFailed(r.error(), ready);
+  Reap(ready);
+  return core::Ok();
+}
 
 }  // namespace zring::detail

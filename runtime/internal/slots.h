@@ -26,19 +26,15 @@ class SlotTable final {
   // Acquire(): a slot for `op`; grows the table only when every slot is in
   // use, so steady state allocates nothing.
   uint64_t Acquire(OpBase* op) {
-    uint32_t index;
-    if (free_.empty()) {
-      index = static_cast<uint32_t>(slots_.size());
-      slots_.push_back({op, 1});
-      // Release() runs on completion paths that must not allocate.
-      if (free_.capacity() < slots_.capacity()) free_.reserve(slots_.capacity());
-    } else {
-      index = free_.back();
-      free_.pop_back();
-      slots_[index].op = op;
+    uint32_t index = free_head_;
+    if (index == kNone) [[unlikely]] {
+      index = Grow();
     }
+    Slot& s = slots_[index];
+    free_head_ = s.next_free;
+    s.op = op;
     ++in_use_;
-    return Token(index);
+    return (uint64_t{s.generation} << 32) | index;
   }
 
   // Find(): the live operation a token names, or nullptr.
@@ -50,34 +46,36 @@ class SlotTable final {
     return s.generation == static_cast<uint32_t>(token >> 32) ? s.op : nullptr;
   }
 
-  void Release(uint64_t token) {
+  void Release(uint64_t token) noexcept {
     uint32_t index = static_cast<uint32_t>(token);
     Slot& s = slots_[index];
     s.op = nullptr;
     ++s.generation;
-    if (s.generation == 0) s.generation = 1;
-    free_.push_back(index);
+    if (s.generation == 0) [[unlikely]] s.generation = 1;
+    s.next_free = free_head_;
+    free_head_ = index;
     --in_use_;
   }
 
-  void Reserve(size_t n) {
-    slots_.reserve(n);
-    free_.reserve(n);
-  }
+  void Reserve(size_t n) { slots_.reserve(n); }
 
   [[nodiscard]] size_t in_use() const noexcept { return in_use_; }
 
  private:
+  static constexpr uint32_t kNone = ~0u;
   struct Slot {
     OpBase* op;
     uint32_t generation;
+    uint32_t next_free;
   };
-  uint64_t Token(uint32_t index) const noexcept {
-    return (uint64_t{slots_[index].generation} << 32) | index;
+  [[gnu::noinline]] uint32_t Grow() {
+    uint32_t index = static_cast<uint32_t>(slots_.size());
+    slots_.push_back({nullptr, 1, kNone});
+    return index;
   }
 
   std::vector<Slot> slots_;
-  std::vector<uint32_t> free_;
+  uint32_t free_head_ = kNone;
   size_t in_use_ = 0;
 };
 
