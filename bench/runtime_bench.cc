@@ -92,6 +92,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/internal/ratio_table.h"
+#include "bench/internal/sides.h"
 #include "zring/ring/abi.h"
 #include "zring/ring/prep.h"
 #include "zring/ring/ring.h"
@@ -132,101 +133,10 @@ void CountOps(benchmark::State& state, unsigned ops) {
                benchmark::Counter::kInvert);
 }
 
-// ---------------------------------------------------------------------------
-// The three NOP contenders. Each Nops(batch) fills `batch` NOP SQEs, enters
-// the kernel once and reaps every CQE, summing user_data like any reaper
-// would look at it; false if a CQE is missing.
-
-class RawRing final {
- public:
-  RawRing() {
-    zring::ring::RingOptions o;
-    o.entries = kEntries;
-    o.flags = kFlags;
-    o.register_ring_fd = true;
-    auto r = zring::ring::Ring::Create(o);
-    if (!r) {
-      error_ = std::string("Ring::Create: ") + r.error().name();
-      return;
-    }
-    ring_.emplace(std::move(*r));
-  }
-  [[nodiscard]] const std::string& error() const { return error_; }
-  [[nodiscard]] bool registered() const { return ring_->ring_fd_registered(); }
-
-  [[gnu::always_inline]] bool Nops(unsigned batch) {
-    zring::ring::Ring& ring = *ring_;
-    for (unsigned i = 0; i < batch; ++i) {
-      abi::Sqe* sqe = ring.get_sqe();
-      if (sqe == nullptr) [[unlikely]] return false;
-      zring::ring::prep_nop(sqe);
-      sqe->user_data = i + 1;
-    }
-    if (!ring.submit_and_wait(batch)) [[unlikely]] return false;
-    uint64_t sum = 0;
-    unsigned n = ring.for_each_cqe(
-        [&sum](const abi::Cqe& c) noexcept { sum += c.user_data; });
-    total_ += sum;
-    return n == batch;
-  }
-  void Sink() { benchmark::DoNotOptimize(total_); }
-
- private:
-  std::optional<zring::ring::Ring> ring_;
-  std::string error_;
-  uint64_t total_ = 0;
-};
-
-class Liburing final {
- public:
-  Liburing() {
-    io_uring_params p;
-    std::memset(&p, 0, sizeof p);
-    p.flags = kFlags;
-    if (int r = io_uring_queue_init_params(kEntries, &ring_, &p); r < 0) {
-      error_ = std::string("io_uring_queue_init_params: ") + std::strerror(-r);
-      return;
-    }
-    live_ = true;
-    registered_ = io_uring_register_ring_fd(&ring_) == 1;
-  }
-  ~Liburing() {
-    if (live_) io_uring_queue_exit(&ring_);
-  }
-  Liburing(const Liburing&) = delete;
-  Liburing& operator=(const Liburing&) = delete;
-  [[nodiscard]] const std::string& error() const { return error_; }
-  [[nodiscard]] bool registered() const { return registered_; }
-
-  [[gnu::always_inline]] bool Nops(unsigned batch) {
-    for (unsigned i = 0; i < batch; ++i) {
-      io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-      if (sqe == nullptr) [[unlikely]] return false;
-      io_uring_prep_nop(sqe);
-      sqe->user_data = i + 1;
-    }
-    if (io_uring_submit_and_wait(&ring_, batch) < 0) [[unlikely]] return false;
-    uint64_t sum = 0;
-    unsigned n = 0;
-    unsigned head;
-    io_uring_cqe* cqe;
-    io_uring_for_each_cqe(&ring_, head, cqe) {
-      sum += cqe->user_data;
-      ++n;
-    }
-    io_uring_cq_advance(&ring_, n);
-    total_ += sum;
-    return n == batch;
-  }
-  void Sink() { benchmark::DoNotOptimize(total_); }
-
- private:
-  io_uring ring_;
-  bool live_ = false;
-  bool registered_ = false;
-  std::string error_;
-  uint64_t total_ = 0;
-};
+// The raw-ring and liburing NOP contenders come from bench/internal/sides.h,
+// on the ring the runtime sets up with default options.
+using RawRing = bench::ZringSide;
+using Liburing = bench::LiburingSide;
 
 // A runtime with default options, or why it is not the one to measure.
 std::unique_ptr<Runtime> DefaultUringRuntime(std::string* error) {
@@ -316,12 +226,12 @@ void Nop32Runtime(benchmark::State& state) {
 
 template <class Side>
 void NopDirect(benchmark::State& state, unsigned batch) {
-  Side side;
+  Side side(kFlags, kEntries);
   if (!side.error().empty()) {
     state.SkipWithError(side.error().c_str());
     return;
   }
-  state.SetLabel(RegisteredLabel(side.registered()));
+  state.SetLabel(RegisteredLabel(side.fd_registered()));
   for (auto _ : state) {
     if (!side.Nops(batch)) [[unlikely]] {
       state.SkipWithError("a NOP batch failed or came back short");
@@ -645,7 +555,7 @@ std::string PingPongMarkdown(const Tables& t) {
 
 template <class Side>
 int RunFixed(unsigned batch, uint64_t ops) {
-  Side side;
+  Side side(kFlags, kEntries);
   if (!side.error().empty()) {
     std::fprintf(stderr, "runtime_bench: %s\n", side.error().c_str());
     return 1;
