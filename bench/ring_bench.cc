@@ -56,6 +56,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/internal/ratio_table.h"
+#include "bench/internal/sample_reporter.h"
 #include "bench/internal/sides.h"
 #include "zring/ring/abi.h"
 #include "zring/ring/prep.h"
@@ -194,53 +195,24 @@ void RegisterAll(std::initializer_list<bench::RatioTable*> tables) {
   }
 }
 
-// The console output as usual, plus every time_per_op sample into the ratio
-// tables: the per-repetition samples when the reporter sees them, else the
-// "median" aggregate (with --benchmark_display_aggregates_only, the
-// default here, only aggregates reach the display reporter). Google
-// Benchmark reports a benchmark's repetitions and its aggregates in two
-// separate calls, so a benchmark that already gave its repetitions is
-// skipped when its aggregates arrive.
-//
-// `real` gets time_per_op itself; `cpu` gets it scaled by the run's CPU
-// time over its real time, which leaves out the time the process sat
-// preempted: on these shared 2-vCPU machines that is often the steadier
-// figure.
-class TableReporter final : public benchmark::ConsoleReporter {
+// Every time_per_op sample into the ratio tables: `real` gets it as is,
+// `cpu` scaled by the run's CPU share, which on these shared 2-vCPU
+// machines is often the steadier figure.
+class TableReporter final : public bench::SampleReporter {
  public:
-  TableReporter(bench::RatioTable* real, bench::RatioTable* cpu)
-      : ConsoleReporter(OO_Tabular), real_(real), cpu_(cpu) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      std::string name = run.run_name.function_name;
-      if (!run.run_name.args.empty()) name += "/" + run.run_name.args;
-      if (run.run_type == Run::RT_Iteration) {
-        sampled_.insert(name);
-        Add(name, run);
-      } else if (run.aggregate_name == "median" && !sampled_.count(name)) {
-        Add(name, run);
-      }
-    }
-  }
+  TableReporter(bench::RatioTable* real, bench::RatioTable* cpu) : real_(real), cpu_(cpu) {}
 
  private:
-  void Add(const std::string& name, const Run& run) {
+  void Sample(const std::string& name, const Run& run) override {
     auto it = run.counters.find("time_per_op");
     if (it == run.counters.end()) return;
     const double real_ns = it->second.value * 1e9;
     real_->Add(name, real_ns);
-    if (run.real_accumulated_time > 0) {
-      cpu_->Add(name, real_ns * run.cpu_accumulated_time /
-                          run.real_accumulated_time);
-    }
+    cpu_->Add(name, real_ns * CpuShare(run));
   }
 
   bench::RatioTable* real_;
   bench::RatioTable* cpu_;
-  std::set<std::string> sampled_;
 };
 
 // ---------------------------------------------------------------------------

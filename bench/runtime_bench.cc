@@ -92,6 +92,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/internal/ratio_table.h"
+#include "bench/internal/sample_reporter.h"
 #include "bench/internal/sides.h"
 #include "zring/ring/abi.h"
 #include "zring/ring/prep.h"
@@ -476,30 +477,13 @@ void RegisterAll(Tables& t) {
   }
 }
 
-// The console output as usual, and every repetition's counters into the
-// tables (or the "median" aggregate when only aggregates are reported,
-// which --benchmark_display_aggregates_only does to the display reporter).
-class TableReporter final : public benchmark::ConsoleReporter {
+// Every repetition's counters into the tables.
+class TableReporter final : public bench::SampleReporter {
  public:
-  explicit TableReporter(Tables* t) : ConsoleReporter(OO_Tabular), t_(t) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.error_occurred) continue;
-      std::string name = run.run_name.function_name;
-      if (!run.run_name.args.empty()) name += "/" + run.run_name.args;
-      if (run.run_type == Run::RT_Iteration) {
-        per_repetition_.insert(name);
-        Add(name, run);
-      } else if (run.aggregate_name == "median" && !per_repetition_.count(name)) {
-        Add(name, run);
-      }
-    }
-  }
+  explicit TableReporter(Tables* t) : t_(t) {}
 
  private:
-  void Add(const std::string& name, const Run& run) {
+  void Sample(const std::string& name, const Run& run) override {
     auto counter = [&run](const char* key) -> std::optional<double> {
       auto it = run.counters.find(key);
       if (it == run.counters.end()) return std::nullopt;
@@ -508,9 +492,7 @@ class TableReporter final : public benchmark::ConsoleReporter {
     std::optional<double> per_op = counter("time_per_op");
     if (!per_op) return;
     const double real_ns = *per_op * 1e9;
-    const double cpu_ns = run.real_accumulated_time > 0
-                              ? real_ns * run.cpu_accumulated_time / run.real_accumulated_time
-                              : real_ns;
+    const double cpu_ns = real_ns * CpuShare(run);
     t_->ring_real.Add(name, real_ns);
     t_->ring_cpu.Add(name, cpu_ns);
     t_->liburing_real.Add(name, real_ns);
@@ -526,7 +508,6 @@ class TableReporter final : public benchmark::ConsoleReporter {
   }
 
   Tables* t_;
-  std::set<std::string> per_repetition_;
 };
 
 std::string PingPongMarkdown(const Tables& t) {
