@@ -119,6 +119,21 @@ class BufferGroup final {
   }
   [[nodiscard]] bool provided_by_kernel() const noexcept { return ring_.has_value(); }
 
+  // recv_into(): poll backend: one recv into a buffer taken only if data
+  // came (a receive that would block holds none). On success `*taken`
+  // names the buffer; ENOBUFS when the group is empty.
+  long recv_into(int fd, int flags, uint16_t* taken) noexcept {
+    std::optional<uint16_t> id = take();
+    if (!id) return -core::err::nobufs.value();
+    core::Result<size_t> r = core::recv(fd, memory(*id), size_, flags);
+    if (r && *r > 0) {
+      *taken = *id;
+      return static_cast<long>(*r);
+    }
+    give_back(*id);
+    return r ? 0 : -static_cast<long>(r.error().value());
+  }
+
  private:
   BufferGroup() = default;
 
@@ -150,18 +165,8 @@ struct RecvBufferOp : Operation<RecvBufferOp> {
   }
   static long Attempt(detail::OpBase* b) noexcept {
     auto* o = static_cast<RecvBufferOp*>(b);
-    // Take a buffer only for a receive that has data; a waiting receive
-    // holds none.
-    std::optional<uint16_t> id = o->group->take();
-    if (!id) return -core::err::nobufs.value();
-    long r = detail::Raw(core::recv(o->fd, o->group->memory(*id),
-                                    o->group->buffer_size(), o->flags));
-    if (r > 0) {
-      o->taken = *id;
-      o->have_taken = true;
-    } else {
-      o->group->give_back(*id);
-    }
+    long r = o->group->recv_into(o->fd, o->flags, &o->taken);
+    if (r > 0) o->have_taken = true;
     return r;
   }
   // The receive finished after its coroutine was gone: the kernel (or we)

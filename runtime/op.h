@@ -70,9 +70,10 @@ struct OpBase {
   OpState state = OpState::kIdle;
   bool cancel_requested = false;
   bool timed_out = false;
-  bool abandoned = false;
+  bool abandoned = false;     // its coroutine is gone: discard the result
   bool resumed = false;       // await_resume() ran
-  uint16_t attempts = 0;      // syscalls tried so far (poll backend)     // its coroutine is gone: discard the result
+  bool multishot = false;     // armed with a multishot flag (io_uring)
+  uint16_t attempts = 0;      // syscalls tried so far (poll backend)
   uint64_t token = 0;         // the backend's slot token (see internal/slots.h)
   OpBase* next = nullptr;     // intrusive list of queued operations
   Runtime* runtime = nullptr;
@@ -137,6 +138,11 @@ void AbandonOp(OpBase* op) noexcept;
 // Called by an operation's destructor when it completed but its coroutine
 // was never resumed: takes the coroutine out of the ready queue.
 void ForgetOp(OpBase* op) noexcept;
+class ReadyQueue;
+// A completion of an operation armed as multishot (multishot.h); `final`:
+// the kernel ended the request.
+void DeliverMultishot(OpBase* op, int32_t res, uint32_t flags, bool final,
+                      ReadyQueue& ready) noexcept;
 
 }  // namespace detail
 

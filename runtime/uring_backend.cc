@@ -93,7 +93,12 @@ void UringBackend::Cancel(OpBase* op, ReadyQueue& ready) noexcept {
     op->state = OpState::kDone;
     op->res = -core::err::canceled.value();
     slots_.Release(op->token);
-    if (!op->abandoned) ready.Push(op->waiter);
+    if (op->abandoned) return;
+    if (op->multishot) {
+      DeliverMultishot(op, op->res, 0, /*final=*/true, ready);
+    } else {
+      ready.Push(op->waiter);
+    }
     return;
   }
   if (op->state != OpState::kInFlight) return;
@@ -106,6 +111,21 @@ void UringBackend::Cancel(OpBase* op, ReadyQueue& ready) noexcept {
   }
   ring::prep_cancel(sqe, op->token, 0);
   ring::set_user_data(sqe, kTagIgnore);
+}
+
+void UringBackend::CompleteMultishot(OpBase* op, int32_t res, uint32_t flags,
+                                     ReadyQueue& ready) noexcept {
+  const bool final = (flags & ring::abi::kCqeFMore) == 0;
+  if (final) {
+    --in_kernel_;
+    slots_.Release(op->token);
+    op->state = OpState::kDone;
+  }
+  if (op->abandoned) {
+    if (op->kind->discard) op->kind->discard(op, res, flags);
+    return;
+  }
+  DeliverMultishot(op, res, flags, final, ready);
 }
 
 void UringBackend::CancelToken(uint64_t token, ReadyQueue& ready) noexcept {

@@ -80,6 +80,7 @@ class UringBackend final {
   ring::abi::Sqe* GetSqeSlow(unsigned needed) noexcept;
   unsigned Reap(ReadyQueue& ready) noexcept;
   void Complete(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
+  void CompleteMultishot(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
   void ArmWake() noexcept;
   void StartQueued() noexcept;
 
@@ -152,6 +153,10 @@ class UringBackend final {
 
 [[gnu::always_inline]] inline void UringBackend::Complete(OpBase* op, int32_t res, uint32_t flags,
                             ReadyQueue& ready) noexcept {
+  if (op->multishot) [[unlikely]] {
+    CompleteMultishot(op, res, flags, ready);
+    return;
+  }
   if (flags & ring::abi::kCqeFMore) {
     // The first of two CQEs (send_zc: the result; its buffer is still in
     // use until the notification). Keep the result, wait for the rest.
