@@ -78,7 +78,7 @@ bool MultishotBase::Wait(std::coroutine_handle<> h, const std::stop_token* token
 }
 
 void MultishotBase::Detach(std::coroutine_handle<> h) noexcept {
-  on_stop.reset();
+  ClearStop(this);
   if (running()) {
     if (multishot) {
       // The request goes on; what it delivers waits for the next next().
@@ -98,7 +98,7 @@ void MultishotBase::Detach(std::coroutine_handle<> h) noexcept {
 }
 
 CompletionQueue::Entry MultishotBase::TakeEntry() noexcept {
-  on_stop.reset();
+  ClearStop(this);
   if (!pending_.empty()) {
     ++taken_since_arm_;
     return pending_.pop();
@@ -108,7 +108,7 @@ CompletionQueue::Entry MultishotBase::TakeEntry() noexcept {
 }
 
 void MultishotBase::Stop() noexcept {
-  on_stop.reset();
+  ClearStop(this);
   if (running()) {
     AbandonOp(this);
     state = OpState::kIdle;

@@ -32,6 +32,7 @@ class Runtime;
 namespace detail {
 
 struct OpBase;
+struct StopScope;
 
 // What a backend needs to know about one kind of operation.
 struct OpKind {
@@ -116,6 +117,14 @@ struct OpBase {
     bool engaged_ = false;
   };
   StopRegistration on_stop;
+  // The spawned task's stop scope, when `stop` is its token: then the
+  // operation links into the scope's list instead of registering a
+  // std::stop_callback of its own (one registration per task, not per
+  // operation).
+  StopScope* scope = nullptr;
+  OpBase* scope_prev = nullptr;
+  OpBase* scope_next = nullptr;
+  bool in_scope = false;
 
   OpBase() noexcept = default;
   // Operations are built by value in factory functions; only an operation
@@ -129,6 +138,44 @@ struct OpBase {
         stop(other.stop) {}
   OpBase& operator=(OpBase&&) = delete;
 };
+
+// StopScope: one spawned task's stop token, watched by a single
+// std::stop_callback (registered the first time the task waits for I/O)
+// for every operation the task has in flight.
+struct StopScope {
+  const std::stop_token* token = nullptr;
+  Runtime* runtime = nullptr;
+  OpBase* ops = nullptr;  // in flight under this scope
+  struct OnStop {
+    StopScope* scope;
+    void operator()() const noexcept;
+  };
+  std::optional<std::stop_callback<OnStop>> callback;
+};
+// Registers the scope's callback (out of line: once per task).
+void ArmScope(StopScope* scope) noexcept;
+
+inline void LinkToScope(OpBase* op) noexcept {
+  StopScope* s = op->scope;
+  op->scope_prev = nullptr;
+  op->scope_next = s->ops;
+  if (s->ops) s->ops->scope_prev = op;
+  s->ops = op;
+  op->in_scope = true;
+  if (!s->callback) [[unlikely]] ArmScope(s);
+}
+
+// ClearStop(): the operation no longer needs cancelling: drop its own
+// registration or leave its task's scope.
+[[gnu::always_inline]] inline void ClearStop(OpBase* op) noexcept {
+  op->on_stop.reset();
+  if (op->in_scope) {
+    if (op->scope_prev) op->scope_prev->scope_next = op->scope_next;
+    else op->scope->ops = op->scope_next;
+    if (op->scope_next) op->scope_next->scope_prev = op->scope_prev;
+    op->in_scope = false;
+  }
+}
 
 // Starts `op` on the current thread's runtime. Returns false when the
 // operation completed without suspending (the caller must not suspend).
@@ -201,13 +248,16 @@ class Operation : public detail::OpBase {
   template <class Promise>
   bool await_suspend(std::coroutine_handle<Promise> h) noexcept {
     if constexpr (requires { h.promise().stop; }) {
-      if (stop == nullptr) stop = h.promise().stop;
+      if (stop == nullptr) {
+        stop = h.promise().stop;
+        scope = h.promise().scope;
+      }
     }
     return detail::StartOp(this, h);
   }
   auto await_resume() noexcept {
     resumed = true;
-    on_stop.reset();
+    detail::ClearStop(this);
     return static_cast<Derived*>(this)->result();
   }
 };

@@ -56,16 +56,26 @@ void RegisterStop(OpBase* op) noexcept {
 
 void AbandonOp(OpBase* op) noexcept {
   if (op->runtime) op->runtime->Abandon(op);
-  op->on_stop.reset();
+  ClearStop(op);
 }
 
 void ForgetOp(OpBase* op) noexcept {
   if (op->runtime && op->waiter) op->runtime->Unschedule(op->waiter);
-  op->on_stop.reset();
+  ClearStop(op);
 }
 
 void OpBase::CancelOnStop::operator()() const noexcept {
   if (op->runtime) op->runtime->RequestCancel(op);
+}
+
+void ArmScope(StopScope* scope) noexcept {
+  // May run the callback at once, on this thread, if stop was requested
+  // already: the operation that armed it is linked first.
+  scope->callback.emplace(*scope->token, StopScope::OnStop{scope});
+}
+
+void StopScope::OnStop::operator()() const noexcept {
+  if (scope->runtime) scope->runtime->RequestCancel(scope);
 }
 
 void FinishSpawned(SpawnStateBase& state, void* frame) {
@@ -78,6 +88,12 @@ void FinishSpawned(SpawnStateBase& state, void* frame) {
     joiner = state.joiner;
     joiner_runtime = state.joiner_runtime;
     report = !joiner && state.error && state.detached;
+  }
+  if (state.scope.callback) {
+    // After this no stop callback runs for the task; one that ran on
+    // another thread may have queued a request, which must not outlive it.
+    state.scope.callback.reset();
+    state.scope.runtime->ForgetScope(&state.scope);
   }
   state.runtime->TaskEnded(frame);
   if (joiner) {
@@ -173,6 +189,25 @@ void Runtime::RequestCancel(detail::OpBase* op) noexcept {
   Wake();
 }
 
+void Runtime::RequestCancel(detail::StopScope* scope) noexcept {
+  if (std::this_thread::get_id() == owner_) {
+    // Cancel() never resumes anything and never unlinks: the list stays
+    // as it is while we walk it.
+    for (detail::OpBase* op = scope->ops; op != nullptr; op = op->scope_next) Cancel(op);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(remote_mutex_);
+  remote_scope_cancels_.push_back(scope);
+  remote_pending_.store(true, std::memory_order_release);
+  Wake();
+}
+
+void Runtime::ForgetScope(detail::StopScope* scope) noexcept {
+  if (!remote_pending_.load(std::memory_order_acquire)) return;
+  std::lock_guard<std::mutex> lock(remote_mutex_);
+  std::erase(remote_scope_cancels_, scope);
+}
+
 void Runtime::post(std::coroutine_handle<> h) {
   if (std::this_thread::get_id() == owner_) {
     Schedule(h);
@@ -187,12 +222,15 @@ void Runtime::post(std::coroutine_handle<> h) {
 void Runtime::DrainRemote() {
   std::vector<std::coroutine_handle<>> handles;
   std::vector<uint64_t> cancels;
+  std::vector<detail::StopScope*> scopes;
   {
     std::lock_guard<std::mutex> lock(remote_mutex_);
     handles.swap(remote_handles_);
     cancels.swap(remote_cancels_);
+    scopes.swap(remote_scope_cancels_);
     remote_pending_.store(false, std::memory_order_relaxed);
   }
+  for (detail::StopScope* scope : scopes) RequestCancel(scope);
   for (std::coroutine_handle<> h : handles) Schedule(h);
   for (uint64_t token : cancels) {
     if (uring_) uring_->CancelToken(token, ready_); else poll_->CancelToken(token, ready_);

@@ -121,6 +121,10 @@ class Runtime final {
   void Cancel(detail::OpBase* op) noexcept;
   void Abandon(detail::OpBase* op) noexcept;
   void RequestCancel(detail::OpBase* op) noexcept;  // any thread
+  // Cancels every operation in flight under `scope`; from any thread.
+  void RequestCancel(detail::StopScope* scope) noexcept;
+  // The task of `scope` ended: no request for it may still be queued.
+  void ForgetScope(detail::StopScope* scope) noexcept;
   void Schedule(std::coroutine_handle<> h) { ready_.Push(h); }
   void Unschedule(std::coroutine_handle<> h) noexcept { ready_.Remove(h); }
   void TaskStarted(void* frame) { live_.insert(frame); }
@@ -150,6 +154,7 @@ class Runtime final {
   std::mutex remote_mutex_;
   std::vector<std::coroutine_handle<>> remote_handles_;
   std::vector<uint64_t> remote_cancels_;  // operation tokens
+  std::vector<detail::StopScope*> remote_scope_cancels_;
   std::atomic<bool> remote_pending_{false};
 };
 
@@ -166,6 +171,7 @@ struct SpawnStateBase {
   std::mutex mu;
   std::stop_source stop;
   std::stop_token token = stop.get_token();
+  StopScope scope;
   std::exception_ptr error;
   std::coroutine_handle<> joiner;
   Runtime* joiner_runtime = nullptr;
@@ -215,7 +221,10 @@ Detached RunSpawned(Task<T> task, std::shared_ptr<SpawnState<T>> state,
                     bool registered) {
   void* self = co_await SelfAddress{};
   if (!registered) Runtime::current()->TaskStarted(self);
+  state->scope.token = &state->token;
+  state->scope.runtime = Runtime::current();
   task.handle().promise().stop = &state->token;
+  task.handle().promise().scope = &state->scope;
   try {
     if constexpr (std::is_void_v<T>) {
       co_await std::move(task);
@@ -396,9 +405,13 @@ namespace detail {
     return false;
   }
   if (!rt->Start(op)) return false;
-#ifndef ZRING_PROTO_NO_STOP_REG
-  if (op->stop && op->stop->stop_possible()) RegisterStop(op);
-#endif
+  if (op->stop && op->stop->stop_possible()) {
+    if (op->scope && op->stop == op->scope->token) [[likely]] {
+      LinkToScope(op);
+    } else {
+      RegisterStop(op);
+    }
+  }
   return true;
 }
 }  // namespace detail

@@ -26,6 +26,8 @@ class Task;
 
 namespace detail {
 
+struct StopScope;
+
 // What every task promise shares: who to resume when it ends, and the
 // exception that ended it, if any.
 struct PromiseBase {
@@ -34,6 +36,8 @@ struct PromiseBase {
   // The stop token of the spawned task this coroutine runs under, handed
   // down from awaiter to awaited task so operations can be cancelled.
   const std::stop_token* stop = nullptr;
+  // Its scope, when `stop` is a spawned task's own token (op.h).
+  StopScope* scope = nullptr;
 
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }
@@ -117,6 +121,7 @@ class [[nodiscard]] Task final {
       if constexpr (requires { awaiting.promise().stop; }) {
         if (handle.promise().stop == nullptr) {
           handle.promise().stop = awaiting.promise().stop;
+          handle.promise().scope = awaiting.promise().scope;
         }
       }
       handle.promise().continuation = awaiting;
