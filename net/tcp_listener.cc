@@ -63,10 +63,6 @@ core::Result<SocketAddress> TcpListener::local_address() const noexcept {
   return net::local_address(fd_.get());
 }
 
-Task<core::Result<core::Fd>> Incoming::AcceptOne() {
-  co_return co_await zring::accept(fd_);
-}
-
 Task<core::Result<TcpStream>> Incoming::next() {
   for (;;) {
     core::Result<core::Fd> fd = co_await AcceptOne();

@@ -30,11 +30,13 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 
 #include "zring/core/fd.h"
 #include "zring/core/result.h"
 #include "zring/net/address.h"
 #include "zring/net/tcp_stream.h"
+#include "zring/runtime/multishot.h"
 #include "zring/runtime/task.h"
 
 namespace zring::net {
@@ -51,7 +53,8 @@ class TcpListener;
 // Incoming
 //
 // The accept loop of one listener (see the file comment). Made by
-// TcpListener::incoming(); it borrows the listener.
+// TcpListener::incoming(); it borrows the listener, and belongs to the
+// runtime thread that first awaits it.
 class Incoming final {
  public:
   // next(): the next connection. Errors: err::canceled when the awaiting
@@ -66,14 +69,21 @@ class Incoming final {
   friend class TcpListener;
   explicit Incoming(int fd) noexcept : fd_(fd) {}
 
-  // The one place that asks the kernel for a connection: one accept today,
-  // a multishot accept on io_uring later.
-  Task<core::Result<core::Fd>> AcceptOne();
+  // The one place that asks the kernel for a connection: a multishot
+  // accept on io_uring, fed while the server is busy elsewhere and started
+  // again when the kernel ends it (runtime/multishot.h); one accept per
+  // call on the poll backend.
+  MultishotAccept::Next AcceptOne() {
+    if (!accepts_) accepts_ = std::make_unique<MultishotAccept>(fd_);
+    return accepts_->next();
+  }
 
   static constexpr std::chrono::milliseconds kFirstPause{1};
   static constexpr std::chrono::milliseconds kMaxPause{100};
 
   int fd_;
+  // Connections it accepted and nobody took yet are closed with it.
+  std::unique_ptr<MultishotAccept> accepts_;
   bool shortage_reported_ = false;
   std::chrono::milliseconds pause_{kFirstPause};
 };

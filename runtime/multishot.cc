@@ -66,6 +66,7 @@ bool MultishotBase::Wait(std::coroutine_handle<> h, const std::stop_token* token
   cancel_requested = false;
   resumed = false;
   taken_since_arm_ = 0;
+  ++starts_;
   res = 0;
   cqe_flags = 0;
   if (!StartOp(this, h)) {

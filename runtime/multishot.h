@@ -91,6 +91,10 @@ class MultishotBase : public OpBase {
   // the request.
   void Deliver(int32_t r, uint32_t flags, bool final, ReadyQueue& ready);
 
+  // starts(): how many requests the stream has made: 1 for a multishot
+  // request the kernel never ended, one per result otherwise.
+  [[nodiscard]] uint64_t starts() const noexcept { return starts_; }
+
  protected:
   // Ready(): a result can be taken without suspending.
   bool Ready(bool (*rearm_after)(int32_t res)) noexcept;
@@ -111,6 +115,7 @@ class MultishotBase : public OpBase {
   }
   CompletionQueue pending_;
   unsigned taken_since_arm_ = 0;
+  uint64_t starts_ = 0;
   bool oneshot_only_ = false;   // the kernel refused the multishot flag
 };
 

@@ -268,7 +268,7 @@ class Operation : public detail::OpBase {
 // type, so that its destructor cancels and drains an operation still in
 // flight before any of the operation's own members are destroyed.
 template <class Op>
-class Awaitable final : public Op {
+class [[nodiscard]] Awaitable final : public Op {
  public:
   Awaitable(Op&& op) noexcept : Op(std::move(op)) {}
   Awaitable(Awaitable&&) noexcept = default;
