@@ -95,7 +95,7 @@ zring::Task<> ServeConnection(zring::net::TcpStream stream, Responses& responses
     for (std::string_view pending = out; !pending.empty();) {
       zring::core::Result<size_t> sent =
           co_await stream.write(pending.data(), pending.size()).timeout(options.idle_timeout);
-      if (!sent) co_return;
+      if (!sent || *sent == 0) co_return;
       pending.remove_prefix(*sent);
     }
   }
