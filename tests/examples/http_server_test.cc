@@ -19,6 +19,7 @@
 #include "zring/net/address.h"
 #include "zring/net/tcp_listener.h"
 #include "zring/net/tcp_stream.h"
+#include "zring/runtime/ops.h"
 #include "zring/runtime/runtime.h"
 
 namespace examples::http {
@@ -320,6 +321,52 @@ TEST_P(HttpServerTest, IdleTimeoutClosesASilentConnection) {
   EXPECT_EQ(partial.bytes, "");
   EXPECT_TRUE(after_one.closed) << after_one.error.name();
   EXPECT_EQ(MaskDates(after_one.bytes), Hello(true));
+}
+
+TEST_P(HttpServerTest, ADribblingClientIsClosedAtTheIdleDeadline) {
+  // Each byte arrives well within the idle timeout, but the request never
+  // completes: the timeout is for a whole request, not for each read.
+  options_.idle_timeout = 200ms;
+  Errno send_error;
+  int bytes_sent = 0;
+  RunWithServer([&](JoinHandle<void>&) -> Task<> {
+    TcpStream s = co_await Connect();
+    if (!co_await Send(s, "GET / HTTP/1.1\r\nX-Slow: ")) co_return;
+    // Once the server has closed, the next bytes are answered with a
+    // reset and a later send fails. 10 s worth of bytes is a guard only.
+    for (; bytes_sent < 500; ++bytes_sent) {
+      Result<size_t> w = co_await s.write("a", 1).timeout(kGuard);
+      if (!w) {
+        send_error = w.error();
+        co_return;
+      }
+      (void)co_await zring::sleep_for(20ms);
+    }
+  });
+  EXPECT_TRUE(send_error == zring::core::err::pipe || send_error == zring::core::err::connreset)
+      << send_error.name() << " after " << bytes_sent << " bytes";
+}
+
+TEST_P(HttpServerTest, AClientThatNeverReadsIsClosed) {
+  // Requests pipelined without end and no response ever read: the
+  // server's send stops making progress, and after the idle timeout it
+  // gives up on the connection instead of waiting forever.
+  options_.idle_timeout = 100ms;
+  Errno send_error;
+  RunWithServer([&](JoinHandle<void>&) -> Task<> {
+    TcpStream s = co_await Connect();
+    std::string burst;
+    for (int i = 0; i < 1000; ++i) burst += kGet;
+    for (int i = 0; i < 100000; ++i) {  // a guard: about 30 MB of requests
+      Result<size_t> w = co_await s.write(burst.data(), burst.size()).timeout(kGuard);
+      if (!w) {
+        send_error = w.error();
+        co_return;
+      }
+    }
+  });
+  EXPECT_TRUE(send_error == zring::core::err::pipe || send_error == zring::core::err::connreset)
+      << send_error.name();
 }
 
 TEST_P(HttpServerTest, StoppingTheServerClosesOpenConnections) {
