@@ -173,7 +173,7 @@ int RequestParser::EndHead() noexcept {
   return 0;
 }
 
-RequestParser::Step RequestParser::Parse(std::string_view in) noexcept {
+RequestParser::Step RequestParser::Parse(std::string_view in) {
   if (state_ == State::kError) return {Status::kError, 0};
   if (state_ == State::kDone) StartRequest();
   const size_t n = in.size();

@@ -60,7 +60,7 @@ struct Limits {
 struct Request {
   std::string method;
   std::string target;
-  int version_minor = 1;  // HTTP/1.<minor>
+  int version_minor = 1;   // HTTP/1.<minor>
   bool keep_alive = true;  // after this response, read the next request
   uint64_t content_length = 0;
 
@@ -81,7 +81,8 @@ class RequestParser final {
   // all of `in` was consumed, call again with more. kComplete: request() is
   // the request, `consumed` bytes of `in` were its last ones; the next
   // call starts the next request (pipelining). kError: see error_status().
-  Step Parse(std::string_view in) noexcept;
+  // May throw std::bad_alloc (the method and target are kept in strings).
+  Step Parse(std::string_view in);
 
   // request(): the last complete request; valid until the next Parse().
   [[nodiscard]] const Request& request() const noexcept { return request_; }
@@ -90,12 +91,12 @@ class RequestParser final {
 
  private:
   enum class State : uint8_t {
-    kLineStart,       // before the method; empty lines allowed
-    kLeadingLf,       // CR of an empty line seen
+    kLineStart,  // before the method; empty lines allowed
+    kLeadingLf,  // CR of an empty line seen
     kMethod,
     kTargetStart,
     kTarget,
-    kVersion,         // matching "HTTP/"
+    kVersion,  // matching "HTTP/"
     kVersionMajor,
     kVersionDot,
     kVersionMinor,
@@ -142,11 +143,11 @@ class RequestParser final {
 
   // Per header line.
   Header header_ = Header::kOther;
-  char name_[20] = {};       // lower case; long names are kOther anyway
+  char name_[20] = {};  // lower case; long names are kOther anyway
   size_t name_len_ = 0;
   bool value_started_ = false;
-  bool value_ws_ = false;     // whitespace since the last value byte
-  uint64_t number_ = 0;       // Content-Length being read
+  bool value_ws_ = false;  // whitespace since the last value byte
+  uint64_t number_ = 0;    // Content-Length being read
   bool number_digits_ = false;
   bool number_over_ = false;  // above max_body
   char token_[12] = {};       // Connection token being read, lower case

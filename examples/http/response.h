@@ -61,8 +61,8 @@ class Responses final {
  private:
   struct Formatted {
     std::string bytes;
-    size_t date_at;    // where the Date value starts in `bytes`
-    size_t body_at;    // where the body starts
+    size_t date_at;  // where the Date value starts in `bytes`
+    size_t body_at;  // where the body starts
   };
   static Formatted Build(int status, std::string_view reason, std::string_view connection,
                          std::string_view body);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -37,8 +38,8 @@ bool IsShortage(zring::core::Errno e) noexcept {
 // receive queue before the client has read it. So: end our side, then read
 // and drop what comes until the client closes too, `budget` passes, or
 // kLingerBytes were dropped.
-zring::Task<> LingeringClose(const zring::net::TcpStream& stream, nanoseconds budget,
-                             char* buf, size_t len) {
+zring::Task<> LingeringClose(const zring::net::TcpStream& stream, nanoseconds budget, char* buf,
+                             size_t len) {
   if (!co_await stream.shutdown(zring::core::shut::wr)) co_return;
   const Clock::time_point deadline = Clock::now() + budget;
   size_t dropped = 0;
@@ -55,51 +56,57 @@ zring::Task<> LingeringClose(const zring::net::TcpStream& stream, nanoseconds bu
 
 zring::Task<> ServeConnection(zring::net::TcpStream stream, Responses& responses,
                               const ServerOptions& options) {
-  RequestParser parser(options.limits);
-  std::string out;
-  char in[kReadSize];
-  Clock::time_point deadline = Clock::now() + options.idle_timeout;
-  bool closing = false;  // the last response said Connection: close
+  // Out of memory for this connection's strings: drop the connection,
+  // not the server (an exception would cancel every connection of the
+  // TaskGroup).
+  try {
+    RequestParser parser(options.limits);
+    std::string out;
+    char in[kReadSize];
+    Clock::time_point deadline = Clock::now() + options.idle_timeout;
+    bool closing = false;  // the last response said Connection: close
 
-  while (!closing) {
-    nanoseconds left = deadline - Clock::now();
-    if (left <= nanoseconds::zero()) co_return;
-    // ETIMEDOUT (idle), ECANCELED (the server stops), a reset, or end of
-    // stream: nothing more to answer.
-    zring::core::Result<size_t> got = co_await stream.read(in, sizeof in).timeout(left);
-    if (!got || *got == 0) co_return;
+    while (!closing) {
+      nanoseconds left = deadline - Clock::now();
+      if (left <= nanoseconds::zero()) co_return;
+      // ETIMEDOUT (idle), ECANCELED (the server stops), a reset, or end of
+      // stream: nothing more to answer.
+      zring::core::Result<size_t> got = co_await stream.read(in, sizeof in).timeout(left);
+      if (!got || *got == 0) co_return;
 
-    responses.Update(std::chrono::system_clock::now());
-    out.clear();
-    bool completed = false;
-    std::string_view rest(in, *got);
-    while (!rest.empty() && !closing) {
-      RequestParser::Step step = parser.Parse(rest);
-      rest.remove_prefix(step.consumed);
-      if (step.status == RequestParser::Status::kIncomplete) break;
-      if (step.status == RequestParser::Status::kError) {
-        out += responses.Error(parser.error_status());
-        closing = true;
-        break;
+      responses.Update(std::chrono::system_clock::now());
+      out.clear();
+      bool completed = false;
+      std::string_view rest(in, *got);
+      while (!rest.empty() && !closing) {
+        RequestParser::Step step = parser.Parse(rest);
+        rest.remove_prefix(step.consumed);
+        if (step.status == RequestParser::Status::kIncomplete) break;
+        if (step.status == RequestParser::Status::kError) {
+          out += responses.Error(parser.error_status());
+          closing = true;
+          break;
+        }
+        const Request& request = parser.request();
+        out += responses.Hello(request.keep_alive, request.is_head());
+        completed = true;
+        // Whatever was pipelined after a request that closes is not answered.
+        closing = !request.keep_alive;
       }
-      const Request& request = parser.request();
-      out += responses.Hello(request.keep_alive, request.is_head());
-      completed = true;
-      // Whatever was pipelined after a request that closes is not answered.
-      closing = !request.keep_alive;
-    }
-    if (completed) deadline = Clock::now() + options.idle_timeout;
+      if (completed) deadline = Clock::now() + options.idle_timeout;
 
-    // Every response of this read in one send; a client that does not read
-    // them gets idle_timeout for each send to make progress.
-    for (std::string_view pending = out; !pending.empty();) {
-      zring::core::Result<size_t> sent =
-          co_await stream.write(pending.data(), pending.size()).timeout(options.idle_timeout);
-      if (!sent || *sent == 0) co_return;
-      pending.remove_prefix(*sent);
+      // Every response of this read in one send; a client that does not read
+      // them gets idle_timeout for each send to make progress.
+      for (std::string_view pending = out; !pending.empty();) {
+        zring::core::Result<size_t> sent =
+            co_await stream.write(pending.data(), pending.size()).timeout(options.idle_timeout);
+        if (!sent || *sent == 0) co_return;
+        pending.remove_prefix(*sent);
+      }
     }
+    co_await LingeringClose(stream, options.idle_timeout, in, sizeof in);
+  } catch (const std::bad_alloc&) {
   }
-  co_await LingeringClose(stream, options.idle_timeout, in, sizeof in);
 }
 
 zring::Task<> Serve(const zring::net::TcpListener& listener, ServerOptions options) {
@@ -114,7 +121,11 @@ zring::Task<> Serve(const zring::net::TcpListener& listener, ServerOptions optio
       // One send per batch of responses: nothing for Nagle to coalesce, and
       // waiting on it would delay a response by an ACK round trip.
       (void)stream->set_nodelay(true);
-      connections.spawn(ServeConnection(std::move(*stream), responses, options));
+      try {
+        connections.spawn(ServeConnection(std::move(*stream), responses, options));
+      } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "http_server: out of memory for a connection; dropped\n");
+      }
       continue;
     }
     if (stream.error() == zring::core::err::canceled) break;

@@ -96,7 +96,8 @@ std::vector<Case> Cases() {
        One(Get("/", 1, false))},
       {"CloseAmongOptions11", "GET / HTTP/1.1\r\n" + kHost + "connection: foo,  CLOSE \r\n\r\n",
        One(Get("/", 1, false))},
-      {"CloseWinsOverKeepAlive", "GET / HTTP/1.1\r\n" + kHost + "Connection: keep-alive, close\r\n\r\n",
+      {"CloseWinsOverKeepAlive",
+       "GET / HTTP/1.1\r\n" + kHost + "Connection: keep-alive, close\r\n\r\n",
        One(Get("/", 1, false))},
       {"NotQuiteClose", "GET / HTTP/1.1\r\n" + kHost + "Connection: closed, clo se\r\n\r\n",
        One(Get())},
@@ -118,15 +119,18 @@ std::vector<Case> Cases() {
        "GET / HTTP/1.1\r\n" + kHost +
            "Content-Length-Extra: x\r\nX-A-Very-Long-Header-Name-Indeed: y\r\n\r\n",
        One(Get())},
-      {"QueryTarget", "GET /a?b=c&d=%20#f HTTP/1.1\r\n" + kHost + "\r\n", One(Get("/a?b=c&d=%20#f"))},
+      {"QueryTarget", "GET /a?b=c&d=%20#f HTTP/1.1\r\n" + kHost + "\r\n",
+       One(Get("/a?b=c&d=%20#f"))},
       {"LaterMinorVersionIsOneOne", "GET / HTTP/1.7\r\nhost:\r\n\r\n", One(Get("/", 7))},
       {"Pipelined",
        "GET /1 HTTP/1.1\r\n" + kHost + "\r\nPOST /2 HTTP/1.1\r\n" + kHost +
            "Content-Length: 3\r\n\r\nabcGET /3 HTTP/1.0\r\n\r\n",
        {{Get("/1"), {"POST", "/2", 1, true, 3}, Get("/3", 0, false)}, 0, false}},
-      {"TrailingPartialRequest", "GET / HTTP/1.1\r\n" + kHost + "\r\nGET /next HT",
+      {"TrailingPartialRequest",
+       "GET / HTTP/1.1\r\n" + kHost + "\r\nGET /next HT",
        {{Get()}, 0, true}},
-      {"BodyStillComing", "POST / HTTP/1.1\r\n" + kHost + "Content-Length: 10\r\n\r\nabc",
+      {"BodyStillComing",
+       "POST / HTTP/1.1\r\n" + kHost + "Content-Length: 10\r\n\r\nabc",
        {{}, 0, true}},
 
       // Malformed request lines.
@@ -190,8 +194,8 @@ std::vector<Case> Cases() {
   // Exactly at the limits is still fine.
   std::string line = "GET /" + std::string(4096 - 16, 'a') + " HTTP/1.1\r\n";
   EXPECT_EQ(line.size(), 4096u);
-  cases.push_back({"RequestLineAtLimit", line + kHost + "\r\n",
-                   One(Get("/" + std::string(4096 - 16, 'a')))});
+  cases.push_back(
+      {"RequestLineAtLimit", line + kHost + "\r\n", One(Get("/" + std::string(4096 - 16, 'a')))});
   std::string headers = kHost + "X-Big: ";
   headers += std::string(8192 - headers.size() - 4, 'b') + "\r\n";
   EXPECT_EQ(headers.size() + 2, 8192u);  // with the final CRLF
@@ -219,12 +223,16 @@ TEST_P(ParserTable, SplitInTwoAtEveryByte) {
 TEST_P(ParserTable, OneByteAtATime) {
   const Case& c = GetParam();
   std::vector<std::string_view> bytes;
-  for (size_t i = 0; i < c.input.size(); ++i) bytes.push_back(std::string_view(c.input).substr(i, 1));
+  for (size_t i = 0; i < c.input.size(); ++i) {
+    bytes.push_back(std::string_view(c.input).substr(i, 1));
+  }
   EXPECT_EQ(Feed(bytes), c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Requests, ParserTable, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           return info.param.name;
+                         });
 
 TEST(RequestParser, ConsumedStopsAtTheEndOfEachRequest) {
   std::string one = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nxyz";
@@ -257,11 +265,13 @@ TEST(RequestParser, LimitsAreConfigurable) {
   small.max_headers = 2;
   small.max_body = 4;
   EXPECT_EQ(Feed({"GET /0123456789 HTTP/1.1\r\n"}, small).error, 414);
-  EXPECT_EQ(Feed({"GET / HTTP/1.1\r\nHost: a\r\nX-Long: 01234567890123\r\n\r\n"}, small).error, 431);
+  EXPECT_EQ(Feed({"GET / HTTP/1.1\r\nHost: a\r\nX-Long: 01234567890123\r\n\r\n"}, small).error,
+            431);
   EXPECT_EQ(Feed({"GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\n\r\n"}, small).error, 431);
   EXPECT_EQ(Feed({"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n"}, small).error, 413);
-  EXPECT_EQ(Feed({"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcd"}, small).requests.size(),
-            1u);
+  EXPECT_EQ(
+      Feed({"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcd"}, small).requests.size(),
+      1u);
 }
 
 }  // namespace

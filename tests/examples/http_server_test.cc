@@ -40,7 +40,9 @@ constexpr auto kGuard = 10s;  // for a read that should end well before
 std::string MaskDates(std::string_view in) {
   std::string out(in);
   for (size_t at = 0; (at = out.find("\r\nDate: ", at)) != std::string::npos; at += 8) {
-    if (at + 8 + kHttpDateSize <= out.size()) out.replace(at + 8, kHttpDateSize, kHttpDateSize, '#');
+    if (at + 8 + kHttpDateSize <= out.size()) {
+      out.replace(at + 8, kHttpDateSize, kHttpDateSize, '#');
+    }
   }
   return out;
 }
@@ -201,7 +203,8 @@ TEST_P(HttpServerTest, MalformedRequestGets400AndTheConnectionCloses) {
   RunWithServer([&](JoinHandle<void>&) -> Task<> {
     TcpStream s = co_await Connect();
     // A good request first: it is answered, then the bad one ends it all.
-    std::string bytes = std::string(kGet) + "GET / HTTP/1.1\r\nHost test\r\n\r\n" + std::string(kGet);
+    std::string bytes =
+        std::string(kGet) + "GET / HTTP/1.1\r\nHost test\r\n\r\n" + std::string(kGet);
     if (!co_await Send(s, bytes)) co_return;
     got = co_await ReadUntilClosed(s);
   });
@@ -225,7 +228,8 @@ TEST_P(HttpServerTest, HeadersOverTheLimitGet431AndTheConnectionCloses) {
   Received got;
   RunWithServer([&](JoinHandle<void>&) -> Task<> {
     TcpStream s = co_await Connect();
-    std::string big = "GET / HTTP/1.1\r\nHost: test\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n";
+    std::string big =
+        "GET / HTTP/1.1\r\nHost: test\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n";
     if (!co_await Send(s, big)) co_return;
     got = co_await ReadUntilClosed(s);
   });
@@ -246,9 +250,8 @@ TEST_P(HttpServerTest, RequestLineOverTheLimitGets414) {
 }
 
 TEST_P(HttpServerTest, RequestsSplitAcrossManySmallWrites) {
-  std::string bytes =
-      "POST /form HTTP/1.1\r\nHost: test\r\nContent-Length: 11\r\n\r\nhello=world" +
-      std::string(kGetClose);
+  std::string bytes = "POST /form HTTP/1.1\r\nHost: test\r\nContent-Length: 11\r\n\r\nhello=world" +
+                      std::string(kGetClose);
   Received got;
   RunWithServer([&](JoinHandle<void>&) -> Task<> {
     TcpStream s = co_await Connect();
