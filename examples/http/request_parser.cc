@@ -57,6 +57,7 @@ void RequestParser::StartRequest() noexcept {
   saw_transfer_encoding_ = false;
   saw_close_ = false;
   saw_keep_alive_ = false;
+  saw_expect_continue_ = false;
   hosts_ = 0;
 }
 
@@ -77,6 +78,8 @@ void RequestParser::StartHeaderValue() noexcept {
       header_ = Header::kTransferEncoding;
     } else if (Equals(name_, name_len_, "host")) {
       header_ = Header::kHost;
+    } else if (Equals(name_, name_len_, "expect")) {
+      header_ = Header::kExpect;
     }
   }
   value_started_ = false;
@@ -108,8 +111,9 @@ int RequestParser::HeaderValueByte(unsigned char c) noexcept {
       }
       return 0;
     case Header::kConnection:
+    case Header::kExpect:
       if (c == ',') {
-        EndConnectionToken();
+        EndToken();
       } else if (after_ws && (token_len_ > 0 || token_long_)) {
         token_long_ = true;  // "keep alive": not an option we know
       } else if (token_len_ < sizeof token_) {
@@ -123,10 +127,15 @@ int RequestParser::HeaderValueByte(unsigned char c) noexcept {
   }
 }
 
-void RequestParser::EndConnectionToken() noexcept {
+void RequestParser::EndToken() noexcept {
   if (!token_long_) {
-    if (Equals(token_, token_len_, "close")) saw_close_ = true;
-    if (Equals(token_, token_len_, "keep-alive")) saw_keep_alive_ = true;
+    if (header_ == Header::kConnection) {
+      if (Equals(token_, token_len_, "close")) saw_close_ = true;
+      if (Equals(token_, token_len_, "keep-alive")) saw_keep_alive_ = true;
+    } else if (Equals(token_, token_len_, "100-continue")) {
+      // Other expectations are ignored (RFC 9110 10.1.1 allows it).
+      saw_expect_continue_ = true;
+    }
   }
   token_len_ = 0;
   token_long_ = false;
@@ -144,7 +153,8 @@ int RequestParser::EndHeaderLine() noexcept {
       request_.content_length = number_;
       return 0;
     case Header::kConnection:
-      EndConnectionToken();
+    case Header::kExpect:
+      EndToken();
       return 0;
     case Header::kTransferEncoding:
       saw_transfer_encoding_ = true;
@@ -168,6 +178,7 @@ int RequestParser::EndHead() noexcept {
   } else {
     if (hosts_ > 1) return 400;
     request_.keep_alive = saw_keep_alive_ && !saw_close_;
+    saw_expect_continue_ = false;  // 100 Continue is HTTP/1.1 only
   }
   body_left_ = request_.content_length;
   return 0;

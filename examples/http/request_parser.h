@@ -88,6 +88,12 @@ class RequestParser final {
   [[nodiscard]] const Request& request() const noexcept { return request_; }
   // error_status(): the HTTP status to answer after kError, else 0.
   [[nodiscard]] int error_status() const noexcept { return error_status_; }
+  // expects_continue(): the current request's head is complete, it is
+  // HTTP/1.1 with `Expect: 100-continue`, and its body has not all arrived:
+  // the client may wait for a "100 Continue" before it sends the body.
+  [[nodiscard]] bool expects_continue() const noexcept {
+    return state_ == State::kBody && saw_expect_continue_;
+  }
 
  private:
   enum class State : uint8_t {
@@ -112,7 +118,14 @@ class RequestParser final {
     kError,
   };
   // The headers whose value matters; the others are only checked.
-  enum class Header : uint8_t { kOther, kContentLength, kConnection, kTransferEncoding, kHost };
+  enum class Header : uint8_t {
+    kOther,
+    kContentLength,
+    kConnection,
+    kTransferEncoding,
+    kHost,
+    kExpect,
+  };
 
   void StartRequest() noexcept;
   Step Fail(int status, size_t consumed) noexcept;
@@ -121,7 +134,7 @@ class RequestParser final {
   int HeaderValueByte(unsigned char c) noexcept;
   int EndHeaderLine() noexcept;
   int EndHead() noexcept;
-  void EndConnectionToken() noexcept;
+  void EndToken() noexcept;
 
   Limits limits_;
   Request request_;
@@ -139,6 +152,7 @@ class RequestParser final {
   bool saw_transfer_encoding_ = false;
   bool saw_close_ = false;
   bool saw_keep_alive_ = false;
+  bool saw_expect_continue_ = false;
   unsigned hosts_ = 0;
 
   // Per header line.
@@ -150,7 +164,7 @@ class RequestParser final {
   uint64_t number_ = 0;    // Content-Length being read
   bool number_digits_ = false;
   bool number_over_ = false;  // above max_body
-  char token_[12] = {};       // Connection token being read, lower case
+  char token_[12] = {};  // Connection or Expect token being read, lower case
   size_t token_len_ = 0;
   bool token_long_ = false;
 };

@@ -40,6 +40,9 @@ void FormatHttpDate(int64_t unix_seconds, char (&out)[kHttpDateSize]) noexcept;
 
 inline constexpr std::string_view kHelloBody = "Hello, World!";
 
+// The interim response to `Expect: 100-continue`.
+inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
 class Responses final {
  public:
   // Formats every response with the date of `now`.

@@ -65,6 +65,7 @@ zring::Task<> ServeConnection(zring::net::TcpStream stream, Responses& responses
     char in[kReadSize];
     Clock::time_point deadline = Clock::now() + options.idle_timeout;
     bool closing = false;  // the last response said Connection: close
+    bool continued = false;  // 100 Continue sent for the current request
 
     while (!closing) {
       nanoseconds left = deadline - Clock::now();
@@ -90,10 +91,17 @@ zring::Task<> ServeConnection(zring::net::TcpStream stream, Responses& responses
         const Request& request = parser.request();
         out += responses.Hello(request.keep_alive, request.is_head());
         completed = true;
+        continued = false;
         // Whatever was pipelined after a request that closes is not answered.
         closing = !request.keep_alive;
       }
       if (completed) deadline = Clock::now() + options.idle_timeout;
+      // A client that asked to be told before it sends its body (curl does
+      // for bodies over 1 KiB) would otherwise wait a second or so.
+      if (!closing && !continued && parser.expects_continue()) {
+        out += kContinue;
+        continued = true;
+      }
 
       // Every response of this read in one send; a client that does not read
       // them gets idle_timeout for each send to make progress.

@@ -258,6 +258,31 @@ TEST(RequestParser, IncompleteConsumesEverything) {
   EXPECT_EQ(parser.error_status(), 0);
 }
 
+TEST(RequestParser, ExpectsContinueOnlyWhileTheBodyIsAwaited) {
+  RequestParser parser;
+  std::string head =
+      "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 3\r\n\r\n";
+  EXPECT_EQ(parser.Parse(std::string_view(head).substr(0, head.size() - 1)).status,
+            Status::kIncomplete);
+  EXPECT_FALSE(parser.expects_continue());  // the head is not complete yet
+  EXPECT_EQ(parser.Parse("\n").status, Status::kIncomplete);
+  EXPECT_TRUE(parser.expects_continue());
+  EXPECT_EQ(parser.Parse("ab").status, Status::kIncomplete);
+  EXPECT_TRUE(parser.expects_continue());
+  EXPECT_EQ(parser.Parse("c").status, Status::kComplete);
+  EXPECT_FALSE(parser.expects_continue());
+
+  for (std::string_view other : {
+           "POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n",
+           "POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue-ish\r\nContent-Length: 3\r\n\r\n",
+           "POST / HTTP/1.1\r\nHost: a\r\nX-Expect: 100-continue\r\nContent-Length: 3\r\n\r\n",
+       }) {
+    RequestParser p;
+    EXPECT_EQ(p.Parse(other).status, Status::kIncomplete) << other;
+    EXPECT_FALSE(p.expects_continue()) << other;
+  }
+}
+
 TEST(RequestParser, LimitsAreConfigurable) {
   Limits small;
   small.max_request_line = 20;

@@ -266,6 +266,27 @@ TEST_P(HttpServerTest, RequestsSplitAcrossManySmallWrites) {
   EXPECT_EQ(MaskDates(got.bytes), Hello(true) + Hello(false));
 }
 
+TEST_P(HttpServerTest, ExpectContinueGets100BeforeTheBody) {
+  Result<std::string> interim = Errno();
+  Received rest;
+  RunWithServer([&](JoinHandle<void>&) -> Task<> {
+    TcpStream s = co_await Connect();
+    constexpr std::string_view kHead =
+        "PUT /up HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: 4\r\n"
+        "Connection: close\r\n\r\n";
+    if (!co_await Send(s, kHead)) co_return;
+    std::string got(kContinue.size(), '\0');
+    Result<void> r = co_await s.read_exact(got.data(), got.size());
+    interim = r ? Result<std::string>(got) : Result<std::string>(r.error());
+    if (!co_await Send(s, "body")) co_return;
+    rest = co_await ReadUntilClosed(s);
+  });
+  ASSERT_TRUE(interim.ok()) << interim.error().name();
+  EXPECT_EQ(*interim, kContinue);
+  EXPECT_TRUE(rest.closed) << rest.error.name();
+  EXPECT_EQ(MaskDates(rest.bytes), Hello(false));
+}
+
 TEST_P(HttpServerTest, ConnectionCloseIsHonoured) {
   Received got;
   RunWithServer([&](JoinHandle<void>&) -> Task<> {
