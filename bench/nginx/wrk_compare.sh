@@ -2,7 +2,9 @@
 # wrk against examples/http_server (io_uring and poll backends) and against
 # nginx serving the same 154-byte response (hello.conf), one server thread
 # or worker each, in alternating rounds; prints every round and the median
-# requests/s of each side.
+# requests/s of each side, and the server's CPU time per request (user +
+# system, from /proc): on a shared machine req/s says as much about the
+# neighbours as about the server, CPU per request much less so.
 #
 #   ./bazelw build --config=opt //examples:http_server
 #   bench/nginx/wrk_compare.sh bazel-bin/examples/http_server [rounds] [seconds] [connections]
@@ -51,26 +53,37 @@ start() {  # side -> sets pid and port
   exit 1
 }
 
+cpu_ticks() {  # utime + stime of $pid, in clock ticks
+  awk '{print $14 + $15}' "/proc/$pid/stat"
+}
+
 stop() {
   kill -TERM "$pid"
   wait "$pid" || true
   pid=
 }
 
-declare -A results
+declare -A results cpu
 for round in $(seq "$rounds"); do
   for side in uring poll nginx; do
     start "$side"
+    before=$(cpu_ticks)
     out=$(wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$port/")
+    after=$(cpu_ticks)
     stop
     rps=$(awk '/Requests\/sec/ {print $2}' <<< "$out")
+    requests=$(awk '/requests in/ {print $1}' <<< "$out")
+    us=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+         'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
     errors=$(grep -E "Non-2xx|Socket errors" <<< "$out" | tr '\n' ' ' || true)
-    echo "round $round $side: $rps req/s $errors"
+    echo "round $round $side: $rps req/s, $us us CPU/request $errors"
     results[$side]="${results[$side]:-} $rps"
+    cpu[$side]="${cpu[$side]:-} $us"
   done
 done
 
+median() { tr ' ' '\n' <<< "$1" | grep . | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 for side in uring poll nginx; do
-  median=$(tr ' ' '\n' <<< "${results[$side]}" | grep . | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
-  echo "median $side: $median req/s (wrk -t1 -c$connections -d${seconds}s, $rounds rounds)"
+  echo "median $side: $(median "${results[$side]}") req/s, $(median "${cpu[$side]}") us CPU/request" \
+       "(wrk -t1 -c$connections -d${seconds}s, $rounds rounds)"
 done

@@ -63,16 +63,21 @@ zring::Task<> ServeConnection(zring::net::TcpStream stream, Responses& responses
     RequestParser parser(options.limits);
     std::string out;
     char in[kReadSize];
+    const bool timed = options.idle_timeout > nanoseconds::zero();
     Clock::time_point deadline = Clock::now() + options.idle_timeout;
     bool closing = false;  // the last response said Connection: close
     bool continued = false;  // 100 Continue sent for the current request
 
     while (!closing) {
-      nanoseconds left = deadline - Clock::now();
-      if (left <= nanoseconds::zero()) co_return;
+      auto read = stream.read(in, sizeof in);
+      if (timed) {
+        nanoseconds left = deadline - Clock::now();
+        if (left <= nanoseconds::zero()) co_return;
+        (void)std::move(read).timeout(left);
+      }
       // ETIMEDOUT (idle), ECANCELED (the server stops), a reset, or end of
       // stream: nothing more to answer.
-      zring::core::Result<size_t> got = co_await stream.read(in, sizeof in).timeout(left);
+      zring::core::Result<size_t> got = co_await read;
       if (!got || *got == 0) co_return;
 
       responses.Update(std::chrono::system_clock::now());
@@ -95,7 +100,7 @@ zring::Task<> ServeConnection(zring::net::TcpStream stream, Responses& responses
         // Whatever was pipelined after a request that closes is not answered.
         closing = !request.keep_alive;
       }
-      if (completed) deadline = Clock::now() + options.idle_timeout;
+      if (completed && timed) deadline = Clock::now() + options.idle_timeout;
       // A client that asked to be told before it sends its body (curl does
       // for bodies over 1 KiB) would otherwise wait a second or so.
       if (!closing && !continued && parser.expects_continue()) {
@@ -106,13 +111,15 @@ zring::Task<> ServeConnection(zring::net::TcpStream stream, Responses& responses
       // Every response of this read in one send; a client that does not read
       // them gets idle_timeout for each send to make progress.
       for (std::string_view pending = out; !pending.empty();) {
-        zring::core::Result<size_t> sent =
-            co_await stream.write(pending.data(), pending.size()).timeout(options.idle_timeout);
+        auto write = stream.write(pending.data(), pending.size());
+        if (timed) (void)std::move(write).timeout(options.idle_timeout);
+        zring::core::Result<size_t> sent = co_await write;
         if (!sent || *sent == 0) co_return;
         pending.remove_prefix(*sent);
       }
     }
-    co_await LingeringClose(stream, options.idle_timeout, in, sizeof in);
+    co_await LingeringClose(stream, timed ? options.idle_timeout : std::chrono::seconds(1), in,
+                            sizeof in);
   } catch (const std::bad_alloc&) {
   }
 }

@@ -28,6 +28,9 @@
 namespace examples::http {
 
 struct ServerOptions {
+  // Zero: none. Only for measuring what the timeout costs (an io_uring
+  // linked timeout per read and per send): a server without one can be
+  // held open forever by clients that send nothing.
   std::chrono::nanoseconds idle_timeout = std::chrono::seconds(10);
   Limits limits;
 };
