@@ -26,7 +26,9 @@
 // - header lines `name ":" OWS value OWS CRLF`, no space before the colon,
 //   no line folding; values of visible ASCII, SP, HTAB and bytes >= 0x80;
 // - a body only by Content-Length (decimal, one value; repeated headers
-//   must agree).
+//   must agree);
+// - Connection (close, keep-alive) and Expect: 100-continue are honoured
+//   (expects_continue()); other headers are checked, not kept.
 // Everything else is an error with the status a server should answer
 // before closing the connection (error_status()):
 //   400 malformed (bad token, bad version syntax, bare LF or CR, header
