@@ -8,6 +8,7 @@
 #include "zring/core/event.h"
 #include "zring/core/fd.h"
 #include "zring/core/io.h"
+#include "zring/net/internal/backend.h"
 #include "zring/runtime/ops.h"
 #include "zring/runtime/runtime.h"
 
@@ -16,14 +17,10 @@ namespace {
 
 namespace err = core::err;
 namespace ev = core::ev;
+using detail::OnPollBackend;
 
 // zring::splice takes a 32-bit length, as IORING_OP_SPLICE does.
 constexpr size_t kMaxSpliceLen = size_t{1} << 30;
-
-bool OnPollBackend() noexcept {
-  Runtime* rt = Runtime::current();
-  return rt != nullptr && rt->backend() == BackendKind::kPoll;
-}
 
 core::Result<void> EnsureNonblocking(int fd) noexcept {
   core::Result<int> flags = core::fcntl(fd, core::f::getfl);
