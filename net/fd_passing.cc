@@ -1,6 +1,7 @@
 // SCM_RIGHTS through sendmsg/recvmsg operations.
 #include "zring/net/fd_passing.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "zring/core/constants.h"
@@ -10,8 +11,15 @@
 namespace zring::net {
 namespace {
 
-// Room for the most fds one message can carry.
+// Room for the most fds one message can carry. Control messages must be
+// aligned like CMsgHdr; the buffer gets that from its element type, since
+// GCC does not honour alignas on a local variable that lives in a
+// coroutine frame.
 constexpr size_t kControlBytes = core::cmsg_space(kMaxFdsPerMessage * sizeof(int));
+struct ControlBuffer {
+  std::uint64_t words[(kControlBytes + 7) / 8] = {};
+};
+static_assert(alignof(ControlBuffer) >= alignof(core::CMsgHdr));
 
 // The fds of every SCM_RIGHTS message in `m`'s control buffer, as the
 // kernel left it, passed to `each`.
@@ -54,13 +62,13 @@ class UnclaimedFds final {
 Task<core::Result<size_t>> send_fds(int socket_fd, const void* data, size_t len,
                                     std::span<const int> fds) {
   if (fds.size() > kMaxFdsPerMessage) co_return core::err::inval;
-  alignas(core::CMsgHdr) unsigned char control[kControlBytes] = {};
+  ControlBuffer control;
   core::IoVec iov{const_cast<void*>(data), len};  // sendmsg does not write it
   core::MsgHdr m{};
   m.iov = &iov;
   m.iovlen = 1;
   if (!fds.empty()) {
-    m.control = control;
+    m.control = control.words;
     m.controllen = core::cmsg_space(fds.size() * sizeof(int));
     core::CMsgHdr* c = core::cmsg_first(m);
     c->level = core::sol::socket;
@@ -73,14 +81,14 @@ Task<core::Result<size_t>> send_fds(int socket_fd, const void* data, size_t len,
 
 Task<core::Result<ReceivedFds>> recv_fds(int socket_fd, void* buf, size_t len,
                                          std::span<core::Fd> out) {
-  alignas(core::CMsgHdr) unsigned char control[kControlBytes] = {};
+  ControlBuffer control;
   size_t room = out.size() < kMaxFdsPerMessage ? out.size() : kMaxFdsPerMessage;
   core::IoVec iov{buf, len};
   core::MsgHdr m{};
   m.iov = &iov;
   m.iovlen = 1;
   if (room > 0) {
-    m.control = control;
+    m.control = control.words;
     // Exactly the room `out` has, so that more fds are the kernel's
     // MSG_CTRUNC rather than fds we would have to close ourselves.
     m.controllen = core::cmsg_space(room * sizeof(int));
