@@ -15,6 +15,7 @@
 #include <chrono>
 #include <coroutine>
 #include <cstddef>
+#include <stop_token>
 
 #include "zring/core/result.h"
 #include "zring/core/socket.h"
@@ -46,6 +47,17 @@ class SendvAwaiter final {
   // Moved only before it is awaited (from the function that made it); the
   // operation then points at this object's header, set in await_suspend().
   SendvAwaiter(SendvAwaiter&& other) noexcept : msg_(other.msg_), op_(std::move(other.op_)) {}
+
+  // timeout() / cancel_on(): as on every operation (runtime/op.h).
+  template <class Rep, class Period>
+  SendvAwaiter&& timeout(std::chrono::duration<Rep, Period> d) && noexcept {
+    (void)std::move(op_).timeout(d);
+    return std::move(*this);
+  }
+  SendvAwaiter&& cancel_on(const std::stop_token& token) && noexcept {
+    (void)std::move(op_).cancel_on(token);
+    return std::move(*this);
+  }
 
   bool await_ready() const noexcept { return false; }
   template <class Promise>

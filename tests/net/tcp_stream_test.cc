@@ -234,6 +234,29 @@ TEST_P(TcpStreamTest, ReadvAndWritevMoveOneBatchEach) {
   EXPECT_EQ(rt().block_on(body()), "hea|d-tail");
 }
 
+TEST_P(TcpStreamTest, TimeoutsOnReadAndWritevGiveEtimedout) {
+  TcpListener l = LoopbackListener();
+  SocketAddress to = AddressOf(l);
+  std::vector<uint8_t> big = RandomBytes(8 << 20, 5);
+  auto body = [&]() -> Task<std::pair<core::Errno, core::Errno>> {
+    auto client = co_await TcpStream::connect(to);
+    auto server = co_await l.accept();
+    if (!client || !server) co_return std::make_pair(core::err::inval, core::err::inval);
+    char c;
+    auto r = co_await client->read(&c, 1).timeout(10ms);  // nobody writes
+    (void)client->set_send_buffer_size(16384);
+    (void)server->set_recv_buffer_size(16384);
+    // Nobody reads: the first writev fills the buffers, a later one waits.
+    core::IoVec iov[1] = {{big.data(), big.size()}};
+    core::Result<size_t> w = size_t{0};
+    for (int i = 0; i < 4 && w; ++i) w = co_await client->writev(iov, 1).timeout(10ms);
+    co_return std::make_pair(r ? core::Errno() : r.error(), w ? core::Errno() : w.error());
+  };
+  auto [read_error, write_error] = rt().block_on(body());
+  EXPECT_EQ(read_error, core::err::timedout) << read_error.name();
+  EXPECT_EQ(write_error, core::err::timedout) << write_error.name();
+}
+
 TEST_P(TcpStreamTest, ReadExactReportsAnEarlyEndOfStream) {
   TcpListener l = LoopbackListener();
   SocketAddress to = AddressOf(l);
