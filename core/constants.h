@@ -194,6 +194,20 @@ inline constexpr int dontcache = 0x80;  // Linux 6.14: uncached buffered I/O
 inline constexpr int nosignal = 0x100;  // Linux 6.18: EPIPE without SIGPIPE
 }  // namespace rwf
 
+// s_if: the file type bits of a mode (S_IF*), as in Statx::mode. Compare
+// `mode & s_if::fmt` with one of the others: the types are values, not
+// independent bits (s_if::sock shares bits with s_if::reg and s_if::dir).
+namespace s_if {
+inline constexpr unsigned fmt = 0170000;
+inline constexpr unsigned sock = 0140000;
+inline constexpr unsigned lnk = 0120000;
+inline constexpr unsigned reg = 0100000;
+inline constexpr unsigned blk = 0060000;
+inline constexpr unsigned dir = 0040000;
+inline constexpr unsigned chr = 0020000;
+inline constexpr unsigned fifo = 0010000;
+}  // namespace s_if
+
 // splice_f: splice(2)/tee(2)/vmsplice(2) flags (SPLICE_F_*).
 namespace splice_f {
 inline constexpr std::uint32_t move = 0x1;

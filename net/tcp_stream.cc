@@ -18,53 +18,15 @@ Task<core::Result<TcpStream>> TcpStream::connect(SocketAddress to,
 }
 
 Task<core::Result<void>> TcpStream::read_exact(void* buf, size_t len) const {
-  auto* at = static_cast<unsigned char*>(buf);
-  while (len > 0) {
-    core::Result<size_t> n = co_await read(at, len);
-    if (!n) co_return n.error();
-    if (*n == 0) co_return kUnexpectedEof;
-    at += *n;
-    len -= *n;
-  }
-  co_return core::Ok();
+  return net::read_exact(fd(), buf, len);
 }
 
 Task<core::Result<void>> TcpStream::write_all(const void* buf, size_t len) const {
-  auto* at = static_cast<const unsigned char*>(buf);
-  while (len > 0) {
-    core::Result<size_t> n = co_await write(at, len);
-    if (!n) co_return n.error();
-    if (*n == 0) co_return core::err::pipe;  // a socket never sends 0 of >0: do not loop on it
-    at += *n;
-    len -= *n;
-  }
-  co_return core::Ok();
+  return net::write_all(fd(), buf, len);
 }
 
 Task<core::Result<void>> TcpStream::write_all(core::IoVec* iov, unsigned count) const {
-  for (;;) {
-    // Skip what is done (and empty entries, which would make a zero-byte
-    // send look like progress).
-    while (count > 0 && iov->len == 0) {
-      ++iov;
-      --count;
-    }
-    if (count == 0) co_return core::Ok();
-    core::Result<size_t> n = co_await writev(iov, count);
-    if (!n) co_return n.error();
-    if (*n == 0) co_return core::err::pipe;
-    size_t sent = *n;
-    while (sent > 0) {
-      size_t step = sent < iov->len ? sent : iov->len;
-      iov->base = static_cast<unsigned char*>(iov->base) + step;
-      iov->len -= step;
-      sent -= step;
-      if (iov->len == 0) {
-        ++iov;
-        --count;
-      }
-    }
-  }
+  return net::write_all(fd(), iov, count);
 }
 
 core::Result<void> TcpStream::set_nodelay(bool on) const noexcept {

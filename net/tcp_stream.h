@@ -26,64 +26,16 @@
 #include <cstddef>
 #include <coroutine>
 #include <optional>
-#include <stop_token>
 
 #include "zring/core/fd.h"
 #include "zring/core/result.h"
 #include "zring/core/socket.h"
 #include "zring/net/address.h"
+#include "zring/net/stream_io.h"
 #include "zring/runtime/ops.h"
 #include "zring/runtime/task.h"
 
 namespace zring::net {
-
-// kUnexpectedEof: what read_exact() returns when the peer ends the stream
-// before the buffer is full. ENODATA ("no data available") rather than
-// ECONNRESET, so that a caller can tell an orderly but early close from a
-// reset (which read_exact() passes on as err::connreset).
-inline constexpr core::Errno kUnexpectedEof = core::err::nodata;
-
-// kNoTimeout: the default for connect(): wait as long as the kernel does
-// (its SYN retries, about two minutes).
-inline constexpr std::chrono::nanoseconds kNoTimeout{-1};
-
-// SendvAwaiter: what TcpStream::writev() returns: a sendmsg() with
-// MSG_NOSIGNAL over the caller's iovecs (a plain writev() on a reset
-// socket would raise SIGPIPE). co_await gives core::Result<size_t>.
-class SendvAwaiter final {
- public:
-  SendvAwaiter(int fd, const core::IoVec* iov, unsigned count) noexcept
-      : op_(zring::sendmsg(fd, &msg_)) {
-    msg_.iov = const_cast<core::IoVec*>(iov);  // sendmsg does not write them
-    msg_.iovlen = count;
-  }
-  // Moved only before it is awaited (from the function that made it); the
-  // operation then points at this object's header, set in await_suspend().
-  SendvAwaiter(SendvAwaiter&& other) noexcept : msg_(other.msg_), op_(std::move(other.op_)) {}
-
-  // timeout() / cancel_on(): as on every operation (runtime/op.h).
-  template <class Rep, class Period>
-  SendvAwaiter&& timeout(std::chrono::duration<Rep, Period> d) && noexcept {
-    (void)std::move(op_).timeout(d);
-    return std::move(*this);
-  }
-  SendvAwaiter&& cancel_on(const std::stop_token& token) && noexcept {
-    (void)std::move(op_).cancel_on(token);
-    return std::move(*this);
-  }
-
-  bool await_ready() const noexcept { return false; }
-  template <class Promise>
-  bool await_suspend(std::coroutine_handle<Promise> h) noexcept {
-    op_.msg = &msg_;
-    return op_.await_suspend(h);
-  }
-  core::Result<size_t> await_resume() noexcept { return op_.await_resume(); }
-
- private:
-  core::MsgHdr msg_{};
-  Awaitable<SendmsgOp> op_;
-};
 
 // TcpStream
 class TcpStream final {

@@ -25,6 +25,11 @@ namespace zring::detail {
 
 class UringBackend final {
  public:
+  // The range of the kernel-internal restart errnos (512..516), which a
+  // completion must never pass on (Complete()).
+  static constexpr int32_t kRestartFirst = 512;
+  static constexpr int32_t kRestartLast = 516;
+
   // Create(): a ring of `entries` with SINGLE_ISSUER|DEFER_TASKRUN where the
   // kernel has them (6.1), plain flags otherwise. `why` receives a line for
   // Runtime::backend_info().
@@ -167,6 +172,15 @@ class UringBackend final {
   if (flags & ring::abi::kCqeFNotif) res = op->res;
   --in_kernel_;
   slots_.Release(op->token);
+  if (res <= -kRestartFirst && res >= -kRestartLast) [[unlikely]] {
+    // ERESTARTSYS..ERESTART_RESTARTBLOCK are the kernel's own "restart the
+    // syscall" codes, never meant for user space, yet an operation that a
+    // kernel worker was blocked in when it was cancelled can complete with
+    // one (IORING_OP_SPLICE on Linux 6.18). It was interrupted by a cancel:
+    // ours, or the linked timeout's (turned into ETIMEDOUT below).
+    bool cancelled = op->cancel_requested || op->timeout_ns >= 0;
+    res = cancelled ? -core::err::canceled.value() : -core::err::intr.value();
+  }
   if (res == -core::err::canceled.value() && op->timeout_ns >= 0 &&
       !op->cancel_requested) {
     // Only our linked timeout cancels an operation nobody cancelled.

@@ -193,6 +193,17 @@ TEST(Constants, ReadWriteFlags) {
   EXPECT_EQ(rwf::nosignal, 0x100);   // Linux 6.18
 }
 
+TEST(Constants, FileTypes) {
+  EXPECT_EQ(s_if::fmt, S_IFMT);
+  EXPECT_EQ(s_if::sock, S_IFSOCK);
+  EXPECT_EQ(s_if::lnk, S_IFLNK);
+  EXPECT_EQ(s_if::reg, S_IFREG);
+  EXPECT_EQ(s_if::blk, S_IFBLK);
+  EXPECT_EQ(s_if::dir, S_IFDIR);
+  EXPECT_EQ(s_if::chr, S_IFCHR);
+  EXPECT_EQ(s_if::fifo, S_IFIFO);
+}
+
 TEST(Constants, SpliceFlags) {
   EXPECT_EQ(splice_f::move, SPLICE_F_MOVE);
   EXPECT_EQ(splice_f::nonblock, SPLICE_F_NONBLOCK);
