@@ -180,7 +180,7 @@ std::string Plot(const std::vector<ScenarioResult>& results, const std::string& 
          << "set title '" << s->title << ": latency by percentile (all repetitions)'\n"
          << "set logscale x\nset logscale y\nset grid\n"
          << "set xlabel 'percentile'\nset ylabel 'latency (us)'\n"
-         << "set xtics ('50%' 2, '90%' 10, '99%' 100, '99.9%' 1000, '99.99%' 10000)\n"
+         << "set xtics ('50%%' 2, '90%%' 10, '99%%' 100, '99.9%%' 1000, '99.99%%' 10000)\n"  // tic labels are formats
          << "set key top left\nplot ";
   int n = 0;
   for (const CaseResult& c : s->cases) {
