@@ -261,6 +261,9 @@ class Run {
       }
       if (more_to_send) Send(i);
       if (c.dead) return;
+      // A short read drained the socket: bytes that arrive later raise a
+      // new edge, so the EAGAIN read would only cost a syscall.
+      if (static_cast<size_t>(n) < kRecvBuf) return;
     }
   }
 

@@ -240,9 +240,15 @@ Scenario HttpScenario(const Settings& settings) {
   s.extra_columns = {{"p50", "p50 µs"}, {"p99", "p99 µs"}};
   const std::string wrk = FindInPath("wrk");
   const std::string nginx = FindInPath("nginx");
-  const fs::path ws = settings.workspace.empty() ? fs::current_path() : fs::path(settings.workspace);
-  const std::string server = (ws / "bazel-bin/examples/http_server").string();
-  const std::string conf = (ws / "bench/nginx/hello.conf").string();
+  // Both come with the report's runfiles (the cwd under `bazel run`); a
+  // workspace checkout is the fallback for a binary run by hand.
+  auto find = [&settings](const std::string& runfile, const std::string& in_workspace) {
+    if (::access(runfile.c_str(), R_OK) == 0) return fs::absolute(runfile).string();
+    const fs::path ws = settings.workspace.empty() ? fs::current_path() : fs::path(settings.workspace);
+    return (ws / in_workspace).string();
+  };
+  const std::string server = find("examples/http_server", "bazel-bin/examples/http_server");
+  const std::string conf = find("bench/nginx/hello.conf", "bench/nginx/hello.conf");
   std::vector<std::string> missing;
   if (wrk.empty()) missing.push_back("wrk is not installed");
   if (nginx.empty()) missing.push_back("nginx is not installed");
