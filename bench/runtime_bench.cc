@@ -92,6 +92,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/internal/ratio_table.h"
+#include "bench/internal/runtime_nops.h"
 #include "bench/internal/sample_reporter.h"
 #include "bench/internal/sides.h"
 #include "zring/ring/abi.h"
@@ -174,24 +175,7 @@ Task<> NopEachIteration(benchmark::State& state) {
   }
 }
 
-// `n` NOPs one after the other; how many succeeded.
-Task<uint64_t> NopWorker(int64_t n) {
-  uint64_t ok = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    zring::core::Result<void> r = co_await zring::nop();
-    ok += r.ok() ? 1 : 0;
-  }
-  co_return ok;
-}
-
-// kInFlight spawned workers of `per_task` NOPs each, joined.
-Task<uint64_t> NopFanOut(Runtime& rt, int64_t per_task) {
-  std::array<JoinHandle<uint64_t>, kInFlight> joins;
-  for (JoinHandle<uint64_t>& j : joins) j = rt.spawn(NopWorker(per_task));
-  uint64_t ok = 0;
-  for (JoinHandle<uint64_t>& j : joins) ok += co_await j;
-  co_return ok;
-}
+using bench::RuntimeNops;
 
 void Nop1Runtime(benchmark::State& state) {
   std::string error;
@@ -216,7 +200,7 @@ void Nop32Runtime(benchmark::State& state) {
   const int64_t per_task = state.max_iterations;
   uint64_t ok = 0;
   while (state.KeepRunningBatch(per_task)) {
-    ok += rt->block_on(NopFanOut(*rt, per_task));
+    ok += rt->block_on(bench::RuntimeNopFanOut(*rt, kInFlight, per_task));
   }
   if (ok != static_cast<uint64_t>(per_task) * kInFlight) {
     state.SkipWithError("some NOPs failed");
@@ -556,8 +540,8 @@ int RunFixedRuntime(unsigned batch, uint64_t ops) {
     return 1;
   }
   const auto per_task = static_cast<int64_t>(ops / batch);
-  uint64_t ok = batch == 1 ? rt->block_on(NopWorker(per_task))
-                           : rt->block_on(NopFanOut(*rt, per_task));
+  uint64_t ok = batch == 1 ? rt->block_on(RuntimeNops(per_task))
+                           : rt->block_on(bench::RuntimeNopFanOut(*rt, kInFlight, per_task));
   return ok == ops ? 0 : 1;
 }
 
