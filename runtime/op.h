@@ -142,6 +142,11 @@ struct OpBase {
 // StopScope: one spawned task's stop token, watched by a single
 // std::stop_callback (registered the first time the task waits for I/O)
 // for every operation the task has in flight.
+//
+// A scope serves one runtime thread (the list is not shared between
+// threads): the first operation that links in binds it to its runtime, and
+// an operation of another runtime registers on its own instead. The tasks
+// of a TaskGroup or a when_*() share their combinator's scope.
 struct StopScope {
   const std::stop_token* token = nullptr;
   Runtime* runtime = nullptr;
@@ -151,12 +156,25 @@ struct StopScope {
     void operator()() const noexcept;
   };
   std::optional<std::stop_callback<OnStop>> callback;
+
+  // Disarm(): no callback runs after it, and no request a callback queued
+  // on another thread outlives it. Called on the runtime's thread by the
+  // scope's owner before the scope goes away.
+  void Disarm() noexcept;
 };
-// Registers the scope's callback (out of line: once per task).
+// Registers the scope's callback (out of line: once per scope).
 void ArmScope(StopScope* scope) noexcept;
+void RegisterStop(OpBase* op) noexcept;
 
 inline void LinkToScope(OpBase* op) noexcept {
   StopScope* s = op->scope;
+  if (s->runtime != op->runtime) [[unlikely]] {
+    if (s->runtime != nullptr) {
+      RegisterStop(op);
+      return;
+    }
+    s->runtime = op->runtime;
+  }
   op->scope_prev = nullptr;
   op->scope_next = s->ops;
   if (s->ops) s->ops->scope_prev = op;

@@ -74,6 +74,12 @@ void ArmScope(StopScope* scope) noexcept {
   scope->callback.emplace(*scope->token, StopScope::OnStop{scope});
 }
 
+void StopScope::Disarm() noexcept {
+  if (!callback) return;
+  callback.reset();
+  if (runtime) runtime->ForgetScope(this);
+}
+
 void StopScope::OnStop::operator()() const noexcept {
   if (scope->runtime) scope->runtime->RequestCancel(scope);
 }
@@ -88,12 +94,6 @@ void FinishSpawned(SpawnStateBase& state, void* frame) {
     joiner = state.joiner;
     joiner_runtime = state.joiner_runtime;
     report = !joiner && state.error && state.detached;
-  }
-  if (state.scope.callback) {
-    // After this no stop callback runs for the task; one that ran on
-    // another thread may have queued a request, which must not outlive it.
-    state.scope.callback.reset();
-    state.scope.runtime->ForgetScope(&state.scope);
   }
   state.runtime->TaskEnded(frame);
   if (joiner) {

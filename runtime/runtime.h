@@ -47,7 +47,6 @@ class Runtime;
 namespace detail {
 // The runtime driving this thread (Runtime::current()).
 inline thread_local Runtime* t_current = nullptr;
-void RegisterStop(OpBase* op) noexcept;
 }  // namespace detail
 
 enum class BackendKind { kAuto, kUring, kPoll };
@@ -225,6 +224,12 @@ Detached RunSpawned(Task<T> task, std::shared_ptr<SpawnState<T>> state,
   state->scope.runtime = Runtime::current();
   task.handle().promise().stop = &state->token;
   task.handle().promise().scope = &state->scope;
+  // Whether the task ends or the runtime destroys this frame, the scope's
+  // callback goes first, while the runtime still exists.
+  struct DisarmOnExit {
+    StopScope* scope;
+    ~DisarmOnExit() { scope->Disarm(); }
+  } disarm{&state->scope};
   try {
     if constexpr (std::is_void_v<T>) {
       co_await std::move(task);

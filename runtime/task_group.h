@@ -83,7 +83,11 @@ struct ForwardStop {
 // is. Its token is what the children's promises point at.
 class LinkedStopSource final {
  public:
-  explicit LinkedStopSource(const std::stop_token* parent = nullptr) { Link(parent); }
+  explicit LinkedStopSource(const std::stop_token* parent = nullptr) {
+    scope_.token = &token_;
+    Link(parent);
+  }
+  ~LinkedStopSource() { scope_.Disarm(); }
   LinkedStopSource(const LinkedStopSource&) = delete;
   LinkedStopSource& operator=(const LinkedStopSource&) = delete;
 
@@ -91,12 +95,16 @@ class LinkedStopSource final {
     if (parent != nullptr && parent->stop_possible()) link_.emplace(*parent, ForwardStop{&source_});
   }
   const std::stop_token* token() const noexcept { return &token_; }
+  // The children's operations link here instead of each registering a
+  // std::stop_callback (op.h).
+  StopScope* scope() noexcept { return &scope_; }
   void request_stop() noexcept { source_.request_stop(); }
   [[nodiscard]] bool stop_requested() const noexcept { return source_.stop_requested(); }
 
  private:
   std::stop_source source_;
   std::stop_token token_ = source_.get_token();
+  StopScope scope_;
   std::optional<std::stop_callback<ForwardStop>> link_;  // destroyed first
 };
 
@@ -183,6 +191,7 @@ class ChildSet final {
     ++running_;
     promise.continuation = end.handle;
     promise.stop = stop_.token();
+    promise.scope = stop_.scope();
     if (child.done()) {
       end.handle.resume();  // ended before it came here: just account for it
     } else {

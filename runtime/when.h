@@ -112,6 +112,7 @@ class FixedJoin final {
     // still inside its await_suspend.
     for (size_t i = 0; i < N; ++i) {
       promises_[i]->stop = stop_.token();
+      promises_[i]->scope = stop_.scope();
       if (!handles_[i].done()) handles_[i].resume();
       if (handles_[i].done()) Note(i);  // stops the rest before they start
     }
