@@ -30,11 +30,6 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries,
   // One thread submits and reaps, and completions are only needed when the
   // loop asks for them: the cheapest mode the kernel offers (6.1+).
   options.flags = ring::abi::kSetupSingleIssuer | ring::abi::kSetupDeferTaskrun;
-#ifdef ZRING_PROTO_SKIP_IDLE_ENTER
-  // Let the kernel flag deferred completions (kSqTaskrun), so that a turn
-  // that must not wait can skip io_uring_enter when there is nothing to do.
-  options.flags |= ring::abi::kSetupTaskrunFlag;
-#endif
   core::Result<ring::Ring> r = ring::Ring::Create(options);
   if (!r && r.error() == core::err::inval) {
     options.flags = 0;
@@ -181,25 +176,11 @@ bool UringBackend::Spin(int64_t spin_ns, ReadyQueue& ready) noexcept {
   // Busy-poll the CQ for a bounded time before sleeping in the kernel:
   // on VMs, waking a halted vCPU costs tens of microseconds.
   int64_t deadline = NowNs() + spin_ns;
-#ifdef ZRING_PROTO_USER_SPIN
-  // With kSetupTaskrunFlag the kernel raises kSqTaskrun when it holds
-  // completions back: spin on the mapped rings, enter only when there is
-  // something to bring in.
-  if (ring_.sq_ready() != 0) (void)ring_.submit();
-  unsigned polls = 0;
-  for (;;) {
-    if (ring_.cq_needs_flush()) (void)ring_.get_events();
-    if (ring_.cq_ready() != 0) return Reap(ready) != 0 || true;
-    __builtin_ia32_pause();
-    if ((++polls & 63) == 0 && NowNs() >= deadline) return false;
-  }
-#else
   do {
     if (core::Result<unsigned> r = ring_.get_events(); !r) break;
     if (Reap(ready) != 0) return true;
   } while (NowNs() < deadline);
   return false;
-#endif
 }
 
 core::Result<void> UringBackend::WaitFailed(core::Errno e, ReadyQueue& ready) noexcept {

@@ -222,12 +222,6 @@ class UringBackend final {
   }
   core::Result<unsigned> r = 0u;
   if (!wait) {
-#ifdef ZRING_PROTO_SKIP_IDLE_ENTER
-    if (ring_.sq_ready() == 0 && !ring_.cq_needs_flush()) {
-      Reap(ready);
-      return core::Ok();
-    }
-#endif
     r = ring_.get_events();
   } else if (timeout_ns >= 0) [[unlikely]] {
     r = ring_.submit_and_wait_timeout(1, Timespec(timeout_ns));
