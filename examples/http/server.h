@@ -28,9 +28,10 @@
 namespace examples::http {
 
 struct ServerOptions {
-  // Zero: none. Only for measuring what the timeout costs (an io_uring
-  // linked timeout per read and per send): a server without one can be
-  // held open forever by clients that send nothing.
+  // Zero: none (a server without one can be held open forever by clients
+  // that send nothing). Enforced by one task per server that shuts down
+  // the sockets past their deadline, checking every quarter of the timeout
+  // (at most every second): no timer per operation (server.cc).
   std::chrono::nanoseconds idle_timeout = std::chrono::seconds(10);
   Limits limits;
 };
@@ -41,10 +42,5 @@ struct ServerOptions {
 // outlive it. Running out of fds is reported on stderr once per shortage
 // and waited out (net::Incoming).
 zring::Task<> Serve(const zring::net::TcpListener& listener, ServerOptions options);
-
-// ServeConnection(): one connection, as described at the top. `responses`
-// (per thread) must outlive it.
-zring::Task<> ServeConnection(zring::net::TcpStream stream, Responses& responses,
-                              const ServerOptions& options);
 
 }  // namespace examples::http
