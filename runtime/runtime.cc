@@ -134,7 +134,7 @@ core::Result<std::unique_ptr<Runtime>> Runtime::Create(const RuntimeOptions& opt
 
   std::string why;
   if (want != BackendKind::kPoll) {
-    core::Result<detail::UringBackend> u = detail::UringBackend::Create(options.entries, &why);
+    core::Result<detail::UringBackend> u = detail::UringBackend::Create(options.entries, options.cq_entries, &why);
     if (u) {
       rt->uring_.emplace(std::move(*u));
       rt->info_ = {BackendKind::kUring, "io_uring (" + chosen_by + "): " + why};

@@ -54,6 +54,13 @@ enum class BackendKind { kAuto, kUring, kPoll };
 struct RuntimeOptions {
   BackendKind backend = BackendKind::kAuto;
   unsigned entries = 256;  // SQ size on io_uring
+  // CQ size on io_uring. At most half as many operations are in the kernel
+  // at once (each may post two CQEs: its own and a linked timeout's or a
+  // zero-copy notification); more wait in the runtime's queue. Large by
+  // default so that a server's idle connections, each with a receive
+  // pending, do not hold the others back: 65536 (the kernel's maximum)
+  // costs 1 MiB per ring and allows 32768 in flight.
+  unsigned cq_entries = 65536;
   // Busy-poll for completions this long before sleeping in the kernel. Off
   // by default: it trades up to one core while idle for wake-up latency
   // (tens of microseconds on VMs whose idle vCPUs halt).

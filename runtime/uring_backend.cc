@@ -1,6 +1,7 @@
 // The io_uring backend.
 #include "zring/runtime/uring_backend.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "zring/core/constants.h"
@@ -23,10 +24,11 @@ int64_t NowNs() {
 
 }  // namespace
 
-core::Result<UringBackend> UringBackend::Create(unsigned entries,
+core::Result<UringBackend> UringBackend::Create(unsigned entries, unsigned cq_entries,
                                                 std::string* why) {
   ring::RingOptions options;
   options.entries = entries;
+  options.cq_entries = cq_entries;
   // One thread submits and reaps, and completions are only needed when the
   // loop asks for them: the cheapest mode the kernel offers (6.1+).
   options.flags = ring::abi::kSetupSingleIssuer | ring::abi::kSetupDeferTaskrun;
@@ -43,15 +45,12 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries,
   if (core::Result<void> p = ring::register_probe(b.ring_, b.probe_); !p) {
     return p.error();
   }
-  // With FEAT_NODROP (5.5) the kernel keeps completions that do not fit in
-  // the CQ and the next enter flushes them, so no cap is needed; a fixed
-  // cap would let long-idle operations (a read on a quiet connection)
-  // starve everything behind them. Without it, each operation may cost two
-  // CQEs (its own and a cancel or a linked timeout): half the CQ.
-  b.max_in_flight_ = b.ring_.has_feature(ring::abi::kFeatNodrop)
-                         ? ~0u
-                         : b.ring_.cq_entries() / 2;
-  b.slots_.Reserve(b.ring_.cq_entries());
+  // Each operation may post two CQEs (its own and a linked timeout's, or a
+  // send_zc result and its notification), so half the CQ is in flight at
+  // most; a multishot operation counts once, and what it posts beyond the
+  // CQ the kernel keeps (FEAT_NODROP) until the next enter flushes it.
+  b.max_in_flight_ = b.ring_.cq_entries() / 2;
+  b.slots_.Reserve(std::min(b.max_in_flight_, 4096u));
   core::Result<int> efd =
       core::eventfd2(0, core::efd::cloexec | core::efd::nonblock);
   if (!efd) return efd.error();

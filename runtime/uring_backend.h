@@ -4,8 +4,9 @@
 // Operations get a slot and an SQE; the SQEs of a whole loop turn go to the
 // kernel in the single io_uring_enter that also waits for completions.
 // Backpressure instead of failure: when the SQ is full it is flushed early,
-// and when as many operations are in flight as the CQ holds, new ones wait
-// in a queue until a completion frees room.
+// and when as many operations are in flight as the CQ holds (half its
+// entries: an operation may post two), new ones wait in a queue until a
+// completion frees room.
 #pragma once
 
 #include <cstdint>
@@ -30,10 +31,12 @@ class UringBackend final {
   static constexpr int32_t kRestartFirst = 512;
   static constexpr int32_t kRestartLast = 516;
 
-  // Create(): a ring of `entries` with SINGLE_ISSUER|DEFER_TASKRUN where the
-  // kernel has them (6.1), plain flags otherwise. `why` receives a line for
-  // Runtime::backend_info().
-  static core::Result<UringBackend> Create(unsigned entries, std::string* why);
+  // Create(): a ring of `entries` SQEs and `cq_entries` CQEs (0: the
+  // kernel's default, twice the SQ) with SINGLE_ISSUER|DEFER_TASKRUN where
+  // the kernel has them (6.1), plain flags otherwise. `why` receives a line
+  // for Runtime::backend_info().
+  static core::Result<UringBackend> Create(unsigned entries, unsigned cq_entries,
+                                           std::string* why);
 
   UringBackend(UringBackend&&) noexcept = default;
   UringBackend& operator=(UringBackend&&) noexcept = default;
@@ -70,6 +73,9 @@ class UringBackend final {
     return probe_.supports(op);
   }
   [[nodiscard]] size_t in_flight() const noexcept { return slots_.in_use(); }
+  // in_kernel(): submitted and not yet completed; never above max_in_kernel().
+  [[nodiscard]] unsigned in_kernel() const noexcept { return in_kernel_; }
+  [[nodiscard]] unsigned max_in_kernel() const noexcept { return max_in_flight_; }
 
  private:
   explicit UringBackend(ring::Ring ring) : ring_(std::move(ring)) {}
