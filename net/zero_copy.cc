@@ -83,7 +83,9 @@ ZeroCopySender::SendAwaiter ZeroCopySender::send_adaptive(const void* buf, size_
   return SendAwaiter(this, buf, len, /*zero_copy=*/len >= options_.threshold);
 }
 
-ZeroCopySender::FlushAwaiter ZeroCopySender::flush() noexcept { return FlushAwaiter(this); }
+ZeroCopySender::FlushAwaiter ZeroCopySender::flush(size_t max_outstanding) noexcept {
+  return FlushAwaiter(this, max_outstanding);
+}
 
 bool ZeroCopySender::CanZeroCopy(bool asked) const noexcept {
   if (!asked) return false;
@@ -213,7 +215,7 @@ void ZeroCopySender::Release(Op* op) noexcept {
   free_ = op;
   --outstanding_;
   ReportRelease(op->buf, op->len);
-  if (outstanding_ == 0 && flusher_ != nullptr) {
+  if (flusher_ != nullptr && outstanding_ <= flusher_->limit_) {
     FlushAwaiter* f = flusher_;
     flusher_ = nullptr;
     f->woken_ = true;

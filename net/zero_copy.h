@@ -30,7 +30,7 @@
 // the co_await returns, and the callback runs before it does. MSG_ZEROCOPY
 // with error-queue notifications is not used there: on these machines
 // zero-copy does not pay on loopback even with io_uring (docs/zero_copy.md),
-// and it would need a second readiness source per socket.
+// and it would need the socket's error queue as a second completion source.
 //
 // Threshold: send_adaptive() uses zero-copy from kZeroCopyThreshold bytes
 // up, a plain (copying) send below; see the constant for where the number
@@ -72,17 +72,21 @@ namespace zring::net {
 
 // kZeroCopyThreshold: the size from which send_adaptive() sends zero-copy.
 //
-// Measured with //bench:zc_threshold (docs/zero_copy.md): on TCP loopback
-// zero-copy never pays on these machines (2 vCPU EPYC under KVM, Linux
-// 6.18): the kernel copies a zero-copy skb anyway when it reaches a local
-// socket, so SEND_ZC is the plain send plus page pinning plus a second CQE,
-// slower at every size from 1 KiB to 1 MiB. No NIC or veth pair was
-// available to measure the real case. The published figure for
-// MSG_ZEROCOPY on real NICs (the kernel's msg_zerocopy documentation, and
-// the netdev paper that introduced it) is that it pays for writes above
-// about 10 KiB; io_uring's SEND_ZC shares its mechanism. 16 KiB is that
-// figure rounded up to a power of two, unmeasured here: set
-// ZeroCopySender::Options::threshold from a measurement on the real path.
+// Measured with //bench:zc_threshold (docs/zero_copy.md; 2 vCPU EPYC under
+// KVM, Linux 6.18, shared with other jobs): on TCP loopback zero-copy
+// never pays. Every notification says the kernel copied the data anyway
+// (it copies zero-copy pages when they reach a local socket), so SEND_ZC
+// is a copying send plus page pinning plus a second CQE: 3-5x the sender's
+// CPU per KiB at 1-4 KiB, about 1.5x at 16 KiB, 0.9-1.7x from 64 KiB up,
+// and lower throughput at every size except 64 KiB, where it won two runs
+// of three (noise on a shared machine, not a trend). No NIC or veth pair
+// was available to measure the case where it can pay. The published
+// figure (the kernel's Documentation/networking/msg_zerocopy.rst, for
+// MSG_ZEROCOPY, whose page pinning and notifications SEND_ZC shares) is
+// that zero-copy is effective for writes over about 10 KB; 16 KiB is that
+// figure rounded up to a power of two, not a measurement. Measure the real
+// path and set ZeroCopyOptions::threshold; to never use zero-copy (all
+// traffic local), set it to SIZE_MAX.
 inline constexpr size_t kZeroCopyThreshold = 16 * 1024;
 
 // ZeroCopyStats: what a sender did, for tests and tuning.
@@ -159,9 +163,11 @@ class ZeroCopySender final {
   // send_adaptive(): send() from options().threshold bytes up, a plain
   // send below (released when the co_await returns).
   [[nodiscard]] SendAwaiter send_adaptive(const void* buf, size_t len) noexcept;
-  // flush(): co_await waits until every buffer has been released;
-  // core::Result<void>, err::busy when another flush() already waits.
-  [[nodiscard]] FlushAwaiter flush() noexcept;
+  // flush(): co_await waits until every buffer has been released, or,
+  // with `max_outstanding`, until at most that many are still borrowed (a
+  // pool of N buffers waits for a free one with flush(N - 1)).
+  // core::Result<void>; err::busy when another flush() already waits.
+  [[nodiscard]] FlushAwaiter flush(size_t max_outstanding = 0) noexcept;
 
   // outstanding(): zero-copy sends whose notification has not arrived.
   [[nodiscard]] size_t outstanding() const noexcept { return outstanding_; }
@@ -218,14 +224,15 @@ class ZeroCopySender final {
     FlushAwaiter(const FlushAwaiter&) = delete;
     FlushAwaiter& operator=(const FlushAwaiter&) = delete;
     ~FlushAwaiter();
-    bool await_ready() const noexcept { return owner_->outstanding_ == 0; }
+    bool await_ready() const noexcept { return owner_->outstanding_ <= limit_; }
     bool await_suspend(std::coroutine_handle<> h) noexcept;
     core::Result<void> await_resume() noexcept;
 
    private:
     friend class ZeroCopySender;
-    explicit FlushAwaiter(ZeroCopySender* owner) noexcept : owner_(owner) {}
+    FlushAwaiter(ZeroCopySender* owner, size_t limit) noexcept : owner_(owner), limit_(limit) {}
     ZeroCopySender* owner_;
+    size_t limit_;
     std::coroutine_handle<> waiting_{};
     bool busy_ = false;
     bool woken_ = false;  // queued to resume
