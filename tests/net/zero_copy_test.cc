@@ -51,14 +51,18 @@ std::string CheckPattern(const uint8_t* p, size_t size, uint32_t message) {
 }
 
 // Reads `count` messages of `size` bytes, numbered from 0; empty when all
-// arrived intact.
-Task<std::string> ReceivePatterns(const TcpStream& s, uint32_t count, size_t size) {
+// arrived intact. On a mismatch it closes the socket with data unread, so
+// the peer's sends fail (RST) instead of waiting for a reader that left.
+Task<std::string> ReceivePatterns(TcpStream& s, uint32_t count, size_t size) {
   std::vector<uint8_t> got(size);
   for (uint32_t i = 0; i < count; ++i) {
     core::Result<void> r = co_await s.read_exact(got.data(), size);
     if (!r) co_return "read " + std::to_string(i) + ": " + r.error().name();
     std::string bad = CheckPattern(got.data(), size, i);
-    if (!bad.empty()) co_return bad;
+    if (!bad.empty()) {
+      (void)s.close();
+      co_return bad;
+    }
   }
   co_return "";
 }
@@ -115,7 +119,7 @@ struct Buffers {
 };
 
 TEST_P(ZeroCopyTest, BuffersRewrittenRightAfterReleaseNeverCorruptTheStream) {
-  constexpr uint32_t kMessages = 200;
+  constexpr uint32_t kMessages = 48;
   constexpr size_t kSize = 64 * 1024;
   TcpListener l = LoopbackListener();
   Buffers bufs(3, kSize);
@@ -123,11 +127,11 @@ TEST_P(ZeroCopyTest, BuffersRewrittenRightAfterReleaseNeverCorruptTheStream) {
   auto body = [&]() -> Task<std::string> {
     auto c = co_await Connect(l);
     if (!c) co_return std::string("connect ") + c.error().name();
-    // A receive window smaller than one message and a send buffer larger
+    // A receive window smaller than a message and a send buffer larger
     // than all three: a send's result arrives while most of its bytes still
     // wait in the socket, still read from the caller's pages. A buffer
     // rewritten then would corrupt the stream.
-    if (!c->server.set_recv_buffer_size(16384) || !c->client.set_send_buffer_size(1 << 20)) {
+    if (!c->server.set_recv_buffer_size(32768) || !c->client.set_send_buffer_size(1 << 20)) {
       co_return "options";
     }
     JoinHandle<std::string> receiver =
@@ -146,7 +150,10 @@ TEST_P(ZeroCopyTest, BuffersRewrittenRightAfterReleaseNeverCorruptTheStream) {
       // Written only once its previous send was released.
       FillPattern(bufs.storage[b].get(), kSize, i);
       auto n = co_await zc.send(bufs.storage[b].get(), kSize);
-      if (!n) co_return "send " + std::to_string(i) + ": " + n.error().name();
+      if (!n) {
+        co_return "send " + std::to_string(i) + ": " + n.error().name() + "; receiver: " +
+                  co_await receiver;
+      }
       if (*n != kSize) co_return "short send " + std::to_string(*n);
     }
     if (auto f = co_await zc.flush(); !f) co_return std::string("flush ") + f.error().name();
@@ -258,7 +265,8 @@ TEST_P(ZeroCopyTest, SenderDestroyedWithNotificationsOutstandingReleasesEverythi
         auto n = co_await zc.send(bufs->storage[b].get(), kSize);
         if (!n) co_return std::string("send ") + n.error().name();
         ++sent;
-        if (zc.outstanding() > 0 && sent >= 4) break;
+        // On the poll backend nothing is ever outstanding: a few are enough.
+        if (sent >= 4 && (zc.outstanding() > 0 || GetParam() == BackendKind::kPoll)) break;
       }
       outstanding_at_destruction = zc.outstanding();
       // Nothing is reaped between here and the destructor: whatever is
