@@ -47,9 +47,10 @@
 // - The release callback runs inside the runtime's completion loop: it may
 //   record, recycle or free, but must not start operations or resume
 //   coroutines.
-// - A send in flight is not cancelled by its task's stop token (bytes
-//   queued on a socket cannot be taken back); close or shut down the
-//   socket to end it. Destroying the awaiting coroutine is safe: the
+// - A zero-copy send in flight is not cancelled by its task's stop token
+//   (bytes queued on a socket cannot be taken back); close or shut down the
+//   socket to end it. The plain path is cancelled like any operation.
+//   Destroying the awaiting coroutine is safe on both paths: a zero-copy
 //   request goes on and its buffer is still released.
 // - Destroying the sender waits, driving the ring, for every outstanding
 //   notification (as destroying an operation in flight does, op.h). The
