@@ -8,6 +8,10 @@ namespace zring::detail {
 
 void DeliverMultishot(OpBase* op, int32_t res, uint32_t flags, bool final,
                       ReadyQueue& ready) noexcept {
+  if (op->kind->deliver) {
+    op->kind->deliver(op, res, flags, final, ready);
+    return;
+  }
   static_cast<MultishotBase*>(op)->Deliver(res, flags, final, ready);
 }
 

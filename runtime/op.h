@@ -33,6 +33,7 @@ namespace detail {
 
 struct OpBase;
 struct StopScope;
+class ReadyQueue;
 
 // What a backend needs to know about one kind of operation.
 struct OpKind {
@@ -51,6 +52,14 @@ struct OpKind {
   uint32_t poll_events;
   // The opcode, for probing whether the ring supports it.
   ring::abi::Op opcode;
+  // For an operation armed with `multishot` set that is not a
+  // MultishotOperation: takes each of its completions itself (`final`: the
+  // kernel ended the request). Zero-copy sends use it to resume their
+  // coroutine on the result and release the buffer on the later
+  // notification, both CQEs of one request (net/zero_copy.h). Null: the
+  // completions go to MultishotOperation's queue.
+  void (*deliver)(OpBase* op, int32_t res, uint32_t cqe_flags, bool final,
+                  ReadyQueue& ready) noexcept = nullptr;
 };
 
 enum class OpState : uint8_t {
@@ -203,9 +212,8 @@ void AbandonOp(OpBase* op) noexcept;
 // Called by an operation's destructor when it completed but its coroutine
 // was never resumed: takes the coroutine out of the ready queue.
 void ForgetOp(OpBase* op) noexcept;
-class ReadyQueue;
-// A completion of an operation armed as multishot (multishot.h); `final`:
-// the kernel ended the request.
+// A completion of an operation armed as multishot (multishot.h, or the
+// operation's own OpKind::deliver); `final`: the kernel ended the request.
 void DeliverMultishot(OpBase* op, int32_t res, uint32_t flags, bool final,
                       ReadyQueue& ready) noexcept;
 

@@ -19,6 +19,7 @@
 #include "tests/runtime/backends.h"
 #include "tests/runtime/fixtures.h"
 #include "zring/runtime/buffer_group.h"
+#include "zring/runtime/internal/ready_queue.h"
 #include "zring/runtime/ops.h"
 #include "zring/runtime/runtime.h"
 
@@ -323,6 +324,71 @@ TEST_P(MultishotTest, CancelledWaitersNeverLeak) {
     for (int c : clients) ::close(c);
   }());
   EXPECT_EQ(CountOpenFds(), before);
+}
+
+// An operation armed as multishot whose OpKind has its own deliver hook
+// gets both CQEs of a send_zc itself: the result first (not final), then
+// the notification (final), and nothing reaches MultishotBase.
+struct RecordingZcSend : detail::OpBase {
+  const void* buf = nullptr;
+  size_t len = 0;
+  struct Seen {
+    int32_t res;
+    uint32_t flags;
+    bool final;
+  };
+  std::vector<Seen> seen;
+  static void Prep(detail::OpBase* b, ring::abi::Sqe* sqe) noexcept {
+    auto* o = static_cast<RecordingZcSend*>(b);
+    ring::prep_send_zc(sqe, o->fd, o->buf, o->len, MSG_NOSIGNAL);
+  }
+  static long Attempt(detail::OpBase*) noexcept { return -EOPNOTSUPP; }
+  static void Deliver(detail::OpBase* b, int32_t res, uint32_t flags, bool final,
+                      detail::ReadyQueue& ready) noexcept {
+    auto* o = static_cast<RecordingZcSend*>(b);
+    o->seen.push_back({res, flags, final});
+    if (final) ready.Push(o->waiter);
+  }
+  static constexpr detail::OpKind kKind{&Prep, &Attempt, nullptr, 0, ring::abi::Op::kSendZc,
+                                        &Deliver};
+  RecordingZcSend() { kind = &kKind; }
+};
+struct AwaitFinal {
+  RecordingZcSend* op;
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<> h) noexcept {
+    op->multishot = true;
+    return detail::StartOp(op, h);
+  }
+  void await_resume() const noexcept {}
+};
+
+TEST_P(MultishotTest, DeliverHookGetsSendZcResultThenNotification) {
+  if (GetParam() != BackendKind::kUring) GTEST_SKIP() << "io_uring only: poll never arms multishot";
+  Listener l;
+  int client = l.Connect();
+  int server = ::accept4(l.fd, nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(server, 0);
+  RecordingZcSend op;
+  rt().block_on([&]() -> Task<> {
+    op.fd = client;
+    op.buf = "zero-copy";
+    op.len = 9;
+    co_await AwaitFinal{&op};
+  }());
+  ASSERT_EQ(op.seen.size(), 2u);
+  EXPECT_EQ(op.seen[0].res, 9);
+  EXPECT_FALSE(op.seen[0].final);
+  EXPECT_TRUE(op.seen[0].flags & ring::abi::kCqeFMore);
+  EXPECT_TRUE(op.seen[1].final);
+  EXPECT_TRUE(op.seen[1].flags & ring::abi::kCqeFNotif);
+  EXPECT_EQ(op.state, detail::OpState::kDone);
+  EXPECT_EQ(rt().uring()->in_flight(), 0u);
+  char got[9];
+  EXPECT_EQ(::recv(server, got, sizeof got, MSG_WAITALL), 9);
+  EXPECT_EQ(std::string(got, 9), "zero-copy");
+  ::close(server);
+  ::close(client);
 }
 
 }  // namespace
