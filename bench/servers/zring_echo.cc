@@ -1,9 +1,9 @@
 // The zring contender: a zring::Runtime on the serving thread, an accept
 // loop, and a task per connection that takes what a multishot receive
-// brought (net::RecvStream) and awaits zring::send until it is echoed. All of them live in one
-// TaskGroup; a task reading the stop eventfd cancels the group, which
-// cancels every pending operation, and the group's join() returns once
-// each task has closed its socket.
+// brought (net::RecvStream) and awaits zring::send until it is echoed.
+// All of them live in one TaskGroup; a task reading the stop eventfd
+// cancels the group, which cancels every pending operation, and the
+// group's join() returns once each task has closed its socket.
 #include <cstdint>
 #include <memory>
 #include <string>
