@@ -1,4 +1,4 @@
-// The poll (epoll) fallback backend.
+// The poll fallback backend.
 #include "zring/runtime/poll_backend.h"
 
 #include <algorithm>
@@ -12,7 +12,6 @@
 namespace zring::detail {
 namespace {
 
-constexpr uint64_t kWakeData = ~uint64_t{0};
 constexpr int32_t kAgain = -11;        // -EAGAIN
 constexpr int32_t kInProgress = -115;  // -EINPROGRESS
 
@@ -28,22 +27,18 @@ bool IsTimer(const OpBase* op) {
 
 }  // namespace
 
-core::Result<PollBackend> PollBackend::Create(std::string* why) {
+core::Result<PollBackend> PollBackend::Create(bool use_poll, std::string* why) {
   PollBackend b;
-  core::Result<int> ep = core::epoll_create1(core::epoll::cloexec);
-  if (!ep) return ep.error();
-  b.epoll_ = core::Fd(*ep);
   core::Result<int> efd =
       core::eventfd2(0, core::efd::cloexec | core::efd::nonblock);
   if (!efd) return efd.error();
   b.wake_fd_ = core::Fd(*efd);
-  core::EpollEvent ev{core::epoll::in, kWakeData};
-  if (core::Result<void> r =
-          core::epoll_ctl(b.epoll_.get(), core::epoll::ctl_add, b.wake_fd_.get(), &ev);
-      !r) {
-    return r.error();
-  }
-  if (why) *why += "epoll readiness + direct syscalls; ";
+  core::Result<std::unique_ptr<Readiness>> r =
+      use_poll ? Readiness::Poll(b.wake_fd_.get()) : Readiness::Epoll(b.wake_fd_.get());
+  if (!r) return r.error();
+  b.readiness_ = std::move(*r);
+  b.events_.reserve(64);
+  if (why) *why += std::string(b.readiness_->name()) + " readiness + direct syscalls; ";
   return b;
 }
 
@@ -111,23 +106,10 @@ void PollBackend::Wait(OpBase* op) noexcept {
 
 void PollBackend::Rearm(int fd) noexcept {
   FdWaiters& w = fds_[fd];
-  uint32_t events = 0;
-  if (w.readers) events |= core::epoll::in | core::epoll::rdhup;
-  if (w.writers) events |= core::epoll::out;
-  if (events == 0) return;  // one-shot: already disarmed
-  core::EpollEvent ev{events | core::epoll::oneshot, static_cast<uint64_t>(fd)};
-  int op = w.in_epoll ? core::epoll::ctl_mod : core::epoll::ctl_add;
-  core::Result<void> r = core::epoll_ctl(epoll_.get(), op, fd, &ev);
-  if (!r && r.error() == core::err::noent) {
-    // The fd was closed and its number reused behind our back.
-    r = core::epoll_ctl(epoll_.get(), core::epoll::ctl_add, fd, &ev);
-  } else if (!r && r.error() == core::err::exist) {
-    r = core::epoll_ctl(epoll_.get(), core::epoll::ctl_mod, fd, &ev);
-  }
-  w.in_epoll = r.ok();
+  core::Result<void> r = readiness_->Watch(fd, w.readers != nullptr, w.writers != nullptr);
   if (!r) {
-    // Not pollable (a regular file, a closed fd): let the operations find
-    // out by trying.
+    // Not pollable (a regular file for epoll, a closed fd): let the
+    // operations find out by trying.
     for (OpBase** chain : {&w.readers, &w.writers}) {
       for (OpBase* o = *chain; o; o = o->next) {
         o->res = static_cast<int32_t>(o->kind->attempt(o));
@@ -226,7 +208,7 @@ void PollBackend::ExpireTimers(ReadyQueue& ready) noexcept {
 
 core::Result<void> PollBackend::Turn(bool wait, int64_t timeout_ns,
                                      int64_t spin_ns, ReadyQueue& ready) noexcept {
-  // Operations on fds epoll refused were run directly in Rearm().
+  // Operations on fds that cannot be watched were run directly in Rearm().
   for (int fd : failed_fds_) {
     FdWaiters& w = fds_[fd];
     for (OpBase** chain : {&w.readers, &w.writers}) {
@@ -257,35 +239,27 @@ core::Result<void> PollBackend::Turn(bool wait, int64_t timeout_ns,
     }
   }
 
-  core::EpollEvent events[64];
-  core::Result<int> n = 0;
+  events_.clear();
+  core::Result<void> r = core::Ok();
   if (wait && spin_ns > 0) {
     int64_t until = NowNs() + spin_ns;
     do {
-      n = core::epoll_pwait(epoll_.get(), events, 64, 0);
-    } while (n && *n == 0 && NowNs() < until);
-    if (n && *n == 0) n = core::epoll_pwait(epoll_.get(), events, 64, timeout_ms);
+      r = readiness_->Wait(0, events_);
+    } while (r && events_.empty() && NowNs() < until);
+    if (r && events_.empty()) r = readiness_->Wait(timeout_ms, events_);
   } else {
-    n = core::epoll_pwait(epoll_.get(), events, 64, timeout_ms);
+    r = readiness_->Wait(timeout_ms, events_);
   }
-  if (!n) {
-    if (n.error().interrupted()) return core::Ok();
-    return n.error();
+  if (!r) {
+    if (r.error().interrupted()) return core::Ok();
+    return r.error();
   }
-  for (int i = 0; i < *n; ++i) {
-    uint64_t data = events[i].data;
-    uint32_t revents = events[i].events;
-    if (data == kWakeData) {
-      uint64_t drained;
-      (void)core::read(wake_fd_.get(), &drained, sizeof drained);
-      continue;
-    }
-    int fd = static_cast<int>(data);
-    FdWaiters& w = fds_[fd];
-    const uint32_t failure = core::epoll::err | core::epoll::hup;
-    if (revents & (core::epoll::in | core::epoll::rdhup | failure)) RunChain(&w.readers, ready);
-    if (revents & (core::epoll::out | failure)) RunChain(&w.writers, ready);
-    Rearm(fd);
+  for (const Readiness::Event& e : events_) {
+    if (static_cast<size_t>(e.fd) >= fds_.size()) continue;
+    FdWaiters& w = fds_[e.fd];
+    if (e.readable || e.failed) RunChain(&w.readers, ready);
+    if (e.writable || e.failed) RunChain(&w.writers, ready);
+    Rearm(e.fd);
   }
   ExpireTimers(ready);
   return core::Ok();

@@ -1,23 +1,26 @@
-// zring/runtime/poll_backend.h — the fallback backend: readiness from epoll
-// plus direct nonblocking syscalls, behind the same operations.
+// zring/runtime/poll_backend.h — the fallback backend: readiness (epoll, or
+// poll(2) where there is no epoll) plus direct nonblocking syscalls, behind
+// the same operations.
 //
 // Used where io_uring is missing or blocked (ENOSYS, EPERM from seccomp,
 // kernel.io_uring_disabled) or when the user forces it. An operation first
 // tries its syscall; if that would block, it waits for readiness on its fd
-// (one-shot epoll interest, re-armed while someone waits) and tries again.
-// Operations that never wait for readiness (file I/O, openat, statx) run
-// their syscall directly. Timers live in a heap and bound the epoll wait.
+// (internal/readiness.h: watched again while someone waits) and tries
+// again. Operations that never wait for readiness (file I/O, openat, statx)
+// run their syscall directly. Timers live in a heap and bound the wait.
 //
 // fds an operation waits on are switched to O_NONBLOCK the first time.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "zring/core/fd.h"
 #include "zring/core/result.h"
+#include "zring/runtime/internal/readiness.h"
 #include "zring/runtime/internal/ready_queue.h"
 #include "zring/runtime/internal/slots.h"
 #include "zring/runtime/op.h"
@@ -26,7 +29,9 @@ namespace zring::detail {
 
 class PollBackend final {
  public:
-  static core::Result<PollBackend> Create(std::string* why);
+  // Create(): readiness from poll(2) when `use_poll` (or where there is no
+  // epoll), from epoll otherwise.
+  static core::Result<PollBackend> Create(bool use_poll, std::string* why);
 
   PollBackend(PollBackend&&) noexcept = default;
   PollBackend& operator=(PollBackend&&) noexcept = default;
@@ -47,7 +52,6 @@ class PollBackend final {
   struct FdWaiters {
     OpBase* readers = nullptr;
     OpBase* writers = nullptr;
-    bool in_epoll = false;
   };
   struct Timer {
     int64_t deadline_ns;
@@ -66,12 +70,13 @@ class PollBackend final {
   int64_t NextTimerNs() const noexcept;
   FdWaiters& Waiters(int fd);
 
-  core::Fd epoll_;
   core::Fd wake_fd_;
+  std::unique_ptr<Readiness> readiness_;
+  std::vector<Readiness::Event> events_;  // reused by every Turn()
   SlotTable slots_;
   std::vector<FdWaiters> fds_;
   std::vector<Timer> timers_;  // a min-heap on deadline
-  std::vector<int> failed_fds_;  // fds epoll refused; their ops ran directly
+  std::vector<int> failed_fds_;  // fds that cannot be watched; their ops ran directly
   size_t stale_timers_ = 0;      // heap entries whose operation is gone
 };
 

@@ -41,6 +41,13 @@ BackendKind FromEnvironment() {
   return BackendKind::kAuto;
 }
 
+// ZRING_READINESS=poll: the poll backend waits with poll(2), as on hosts
+// without epoll (tests run the backend both ways).
+bool PollSyscallFromEnvironment() {
+  const char* v = std::getenv("ZRING_READINESS");
+  return v != nullptr && std::strcmp(v, "poll") == 0;
+}
+
 }  // namespace
 
 namespace detail {
@@ -145,7 +152,8 @@ core::Result<std::unique_ptr<Runtime>> Runtime::Create(const RuntimeOptions& opt
   } else {
     why = "poll (" + chosen_by + "): ";
   }
-  core::Result<detail::PollBackend> p = detail::PollBackend::Create(&why);
+  core::Result<detail::PollBackend> p =
+      detail::PollBackend::Create(options.poll_syscall || PollSyscallFromEnvironment(), &why);
   if (!p) return p.error();
   rt->poll_.emplace(std::move(*p));
   rt->info_ = {BackendKind::kPoll, why};

@@ -61,6 +61,10 @@ struct RuntimeOptions {
   // pending, do not hold the others back: 65536 (the kernel's maximum)
   // costs 1 MiB per ring and allows 32768 in flight.
   unsigned cq_entries = 65536;
+  // On the poll backend, wait with poll(2) instead of epoll: what hosts
+  // without epoll use, selectable on Linux (also by ZRING_READINESS=poll)
+  // so that the same tests run that path.
+  bool poll_syscall = false;
   // Busy-poll for completions this long before sleeping in the kernel. Off
   // by default: it trades up to one core while idle for wake-up latency
   // (tens of microseconds on VMs whose idle vCPUs halt).

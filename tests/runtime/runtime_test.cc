@@ -337,5 +337,35 @@ TEST(UringBackpressure, NeverMoreInTheKernelThanTheCqHolds) {
   EXPECT_GT(most_in_kernel, 0u);
 }
 
+// The poll backend's two ways to wait: epoll (Linux's default) and poll(2)
+// (what hosts without epoll use); backend_info() says which.
+TEST(PollReadiness, BackendInfoNamesTheWayItWaits) {
+  for (bool poll_syscall : {false, true}) {
+    RuntimeOptions options;
+    options.backend = BackendKind::kPoll;
+    options.poll_syscall = poll_syscall;
+    auto rt = Runtime::Create(options);
+    ASSERT_TRUE(rt.ok()) << rt.error().name();
+    const std::string& reason = (*rt)->backend_info().reason;
+    EXPECT_NE(reason.find(poll_syscall ? "poll(2) readiness" : "epoll readiness"),
+              std::string::npos)
+        << reason;
+    testing::Pipe p;
+    std::string got;
+    (*rt)->block_on([&]() -> Task<> {
+      auto reader = [&]() -> Task<> {
+        char buf[8] = {};
+        core::Result<size_t> n = co_await zring::read(p.r, buf, sizeof buf);
+        if (n) got.assign(buf, *n);
+      };
+      JoinHandle<void> h = (*rt)->spawn(reader());
+      co_await zring::yield();
+      EXPECT_EQ(::write(p.w, "ready", 5), 5);
+      co_await h;
+    }());
+    EXPECT_EQ(got, "ready");
+  }
+}
+
 }  // namespace
 }  // namespace zring

@@ -1,0 +1,94 @@
+// Readiness from poll(2), through libc: what a host without epoll has. The
+// set of watched fds is kept compact (the wake fd first), so one call
+// passes exactly the fds somebody waits on.
+#include <poll.h>
+
+#include <cerrno>
+
+#include "zring/core/io.h"
+#include "zring/runtime/internal/readiness.h"
+
+namespace zring::detail {
+namespace {
+
+class PollReadiness final : public Readiness {
+ public:
+  explicit PollReadiness(int wake_fd) {
+    set_.push_back(pollfd{wake_fd, POLLIN, 0});
+  }
+
+  core::Result<void> Watch(int fd, bool read, bool write) noexcept override {
+    if (fd < 0) return core::err::badf;
+    short events = 0;
+    if (read) events |= POLLIN | POLLRDHUP;
+    if (write) events |= POLLOUT;
+    if (static_cast<size_t>(fd) >= index_.size()) {
+      if (events == 0) return core::Ok();
+      index_.resize(fd + 64, kAbsent);
+    }
+    int at = index_[fd];
+    if (events == 0) {
+      if (at != kAbsent) Remove(fd, at);
+      return core::Ok();
+    }
+    if (at == kAbsent) {
+      index_[fd] = static_cast<int>(set_.size());
+      set_.push_back(pollfd{fd, events, 0});
+    } else {
+      set_[at].events = events;
+    }
+    return core::Ok();
+  }
+
+  core::Result<void> Wait(int timeout_ms, std::vector<Event>& out) noexcept override {
+    const int saved = errno;
+    const int n = ::poll(set_.data(), set_.size(), timeout_ms);
+    const int error = errno;
+    errno = saved;
+    if (n < 0) return core::Errno(error);
+    if (n == 0) return core::Ok();
+    if (set_[0].revents & POLLIN) {
+      uint64_t drained;
+      (void)core::read(set_[0].fd, &drained, sizeof drained);
+    }
+    // Backwards: Remove() moves the last entry into the freed place.
+    for (size_t i = set_.size() - 1; i >= 1; --i) {
+      const short revents = set_[i].revents;
+      if (revents == 0) continue;
+      const int fd = set_[i].fd;
+      const bool failed = (revents & (POLLERR | POLLHUP | POLLNVAL)) != 0;
+      out.push_back({fd, (revents & (POLLIN | POLLRDHUP)) != 0, (revents & POLLOUT) != 0,
+                     failed});
+      // Closed while watched: poll(2) would report it on every call. Its
+      // waiters see EBADF when they try; a new file under the same number
+      // is watched again by the next Watch().
+      if (revents & POLLNVAL) Remove(fd, static_cast<int>(i));
+    }
+    return core::Ok();
+  }
+
+  const char* name() const noexcept override { return "poll(2)"; }
+
+ private:
+  static constexpr int kAbsent = -1;
+  void Remove(int fd, int at) noexcept {
+    const int last = static_cast<int>(set_.size()) - 1;
+    if (at != last) {
+      set_[at] = set_[last];
+      index_[set_[at].fd] = at;
+    }
+    set_.pop_back();
+    index_[fd] = kAbsent;
+  }
+
+  std::vector<pollfd> set_;   // [0] is the wake fd
+  std::vector<int> index_;    // fd -> its place in set_, or kAbsent
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Readiness>> Readiness::Poll(int wake_fd) {
+  return std::unique_ptr<Readiness>(new PollReadiness(wake_fd));
+}
+
+}  // namespace zring::detail
