@@ -122,6 +122,23 @@ void UringBackend::CompleteMultishot(OpBase* op, int32_t res, uint32_t flags,
   DeliverMultishot(op, res, flags, final, ready);
 }
 
+int32_t UringBackend::FailedResult(const OpBase* op, int32_t res) noexcept {
+  if (res <= -kRestartFirst && res >= -kRestartLast) {
+    // ERESTARTSYS..ERESTART_RESTARTBLOCK are the kernel's own "restart the
+    // syscall" codes, never meant for user space, yet an operation that a
+    // kernel worker was blocked in when it was cancelled can complete with
+    // one (IORING_OP_SPLICE on Linux 6.18). It was interrupted by a cancel:
+    // ours, or the linked timeout's (turned into ETIMEDOUT below).
+    const bool cancelled = op->cancel_requested || op->timeout_ns >= 0;
+    res = cancelled ? -core::err::canceled.value() : -core::err::intr.value();
+  }
+  if (res == -core::err::canceled.value() && op->timeout_ns >= 0 && !op->cancel_requested) {
+    // Only our linked timeout cancels an operation nobody cancelled.
+    res = -core::err::timedout.value();
+  }
+  return res;
+}
+
 void UringBackend::CancelToken(uint64_t token, ReadyQueue& ready) noexcept {
   if (OpBase* op = slots_.Find(token)) Cancel(op, ready);
 }

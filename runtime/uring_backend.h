@@ -92,6 +92,9 @@ class UringBackend final {
   unsigned Reap(ReadyQueue& ready) noexcept;
   void Complete(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
   void CompleteMultishot(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
+  // What a failed operation returns: ETIMEDOUT for one its linked timeout
+  // cancelled, and never the kernel's internal restart codes.
+  static int32_t FailedResult(const OpBase* op, int32_t res) noexcept;
   void ArmWake() noexcept;
   void StartQueued() noexcept;
 
@@ -178,21 +181,7 @@ class UringBackend final {
   if (flags & ring::abi::kCqeFNotif) res = op->res;
   --in_kernel_;
   slots_.Release(op->token);
-  if (res <= -kRestartFirst && res >= -kRestartLast) [[unlikely]] {
-    // ERESTARTSYS..ERESTART_RESTARTBLOCK are the kernel's own "restart the
-    // syscall" codes, never meant for user space, yet an operation that a
-    // kernel worker was blocked in when it was cancelled can complete with
-    // one (IORING_OP_SPLICE on Linux 6.18). It was interrupted by a cancel:
-    // ours, or the linked timeout's (turned into ETIMEDOUT below).
-    bool cancelled = op->cancel_requested || op->timeout_ns >= 0;
-    res = cancelled ? -core::err::canceled.value() : -core::err::intr.value();
-  }
-  if (res == -core::err::canceled.value() && op->timeout_ns >= 0 &&
-      !op->cancel_requested) {
-    // Only our linked timeout cancels an operation nobody cancelled.
-    op->timed_out = true;
-    res = -core::err::timedout.value();
-  }
+  if (res < 0) [[unlikely]] res = FailedResult(op, res);
   op->res = res;
   op->cqe_flags = flags;
   op->state = OpState::kDone;
