@@ -73,10 +73,15 @@ uint64_t Seed() {
   return s ? std::strtoull(s, nullptr, 0) : 0x2a1f'c0de'0001ULL;
 }
 
-// poll() with no wait: is `fd` readable now?
+// poll(): is `fd` readable now, or within `wait_ms`? Retried on EINTR:
+// io_uring delivers its task work by interrupting the thread's blocking
+// syscalls.
 bool ReadableNow(int fd, int wait_ms = 0) {
   pollfd p{fd, POLLIN, 0};
-  return ::poll(&p, 1, wait_ms) == 1 && (p.revents & (POLLIN | POLLHUP)) != 0;
+  int n;
+  while ((n = ::poll(&p, 1, wait_ms)) < 0 && errno == EINTR) {
+  }
+  return n == 1 && (p.revents & (POLLIN | POLLHUP)) != 0;
 }
 
 uint16_t LocalPort(int fd) {
