@@ -98,4 +98,27 @@ core::Result<SocketAddress> peer_address(int fd) noexcept {
   return SocketAddress::FromSockaddr(&storage, len);
 }
 
+core::Result<core::Fd> bound_socket(const SocketAddress& address, int type,
+                                    const BindOptions& options) noexcept {
+  if (!address.is_ip()) return core::err::afnosupport;
+  core::Result<int> raw = core::socket(address.domain(), type | core::sock::cloexec);
+  if (!raw) return raw.error();
+  core::Fd fd(*raw);
+  if (options.reuse_address) {
+    if (auto r = set_reuse_address(fd.get(), true); !r) return r.error();
+  }
+  if (options.reuse_port) {
+    if (auto r = set_reuse_port(fd.get(), true); !r) return r.error();
+  }
+  if (address.family() == SocketAddress::Family::kIpv6) {
+    if (auto r = core::setsockopt_int(fd.get(), core::sol::ipv6, core::ipv6::v6only,
+                                      options.ipv6_only ? 1 : 0);
+        !r) {
+      return r.error();
+    }
+  }
+  if (auto r = core::bind(fd.get(), address.data(), address.size()); !r) return r.error();
+  return fd;
+}
+
 }  // namespace zring::net

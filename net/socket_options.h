@@ -17,6 +17,7 @@
 #include <chrono>
 #include <optional>
 
+#include "zring/core/fd.h"
 #include "zring/core/result.h"
 #include "zring/net/address.h"
 
@@ -68,5 +69,17 @@ core::Result<void> set_linger(int fd, std::optional<std::chrono::seconds> timeou
 
 // peer_address(): getpeername(); err::notconn when not connected.
 [[nodiscard]] core::Result<SocketAddress> peer_address(int fd) noexcept;
+
+// bound_socket(): a close-on-exec IP socket of `type` (sock::stream,
+// sock::dgram) with the reuse options and, on an IPv6 address,
+// IPV6_V6ONLY set as asked, bound to `address`: what TCP listeners and
+// UDP sockets share before they differ. err::afnosupport for a Unix address.
+struct BindOptions {
+  bool reuse_address = false;
+  bool reuse_port = false;
+  bool ipv6_only = true;
+};
+[[nodiscard]] core::Result<core::Fd> bound_socket(const SocketAddress& address, int type,
+                                                  const BindOptions& options) noexcept;
 
 }  // namespace zring::net

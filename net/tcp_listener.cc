@@ -30,27 +30,12 @@ bool IsTransient(core::Errno e) noexcept {
 
 core::Result<TcpListener> TcpListener::bind(const SocketAddress& address,
                                             const ListenOptions& options) {
-  if (!address.is_ip()) return core::err::afnosupport;
-  core::Result<int> raw =
-      core::socket(address.domain(), core::sock::stream | core::sock::cloexec);
-  if (!raw) return raw.error();
-  core::Fd fd(*raw);
-  if (options.reuse_address) {
-    if (auto r = set_reuse_address(fd.get(), true); !r) return r.error();
-  }
-  if (options.reuse_port) {
-    if (auto r = set_reuse_port(fd.get(), true); !r) return r.error();
-  }
-  if (address.family() == SocketAddress::Family::kIpv6) {
-    if (auto r = core::setsockopt_int(fd.get(), core::sol::ipv6, core::ipv6::v6only,
-                                      options.ipv6_only ? 1 : 0);
-        !r) {
-      return r.error();
-    }
-  }
-  if (auto r = core::bind(fd.get(), address.data(), address.size()); !r) return r.error();
-  if (auto r = core::listen(fd.get(), options.backlog); !r) return r.error();
-  return TcpListener(std::move(fd));
+  core::Result<core::Fd> fd = bound_socket(
+      address, core::sock::stream,
+      {options.reuse_address, options.reuse_port, options.ipv6_only});
+  if (!fd) return fd.error();
+  if (auto r = core::listen(fd->get(), options.backlog); !r) return r.error();
+  return TcpListener(std::move(*fd));
 }
 
 Task<core::Result<TcpStream>> TcpListener::accept() const {

@@ -7,25 +7,10 @@
 namespace zring::net {
 
 core::Result<UdpSocket> UdpSocket::bind(const SocketAddress& local, const UdpOptions& options) {
-  if (!local.is_ip()) return core::err::afnosupport;
-  core::Result<int> raw = core::socket(local.domain(), core::sock::dgram | core::sock::cloexec);
-  if (!raw) return raw.error();
-  core::Fd fd(*raw);
-  if (options.reuse_address) {
-    if (auto r = set_reuse_address(fd.get(), true); !r) return r.error();
-  }
-  if (options.reuse_port) {
-    if (auto r = set_reuse_port(fd.get(), true); !r) return r.error();
-  }
-  if (local.family() == SocketAddress::Family::kIpv6) {
-    if (auto r = core::setsockopt_int(fd.get(), core::sol::ipv6, core::ipv6::v6only,
-                                      options.ipv6_only ? 1 : 0);
-        !r) {
-      return r.error();
-    }
-  }
-  if (auto r = core::bind(fd.get(), local.data(), local.size()); !r) return r.error();
-  return UdpSocket(std::move(fd));
+  core::Result<core::Fd> fd = bound_socket(
+      local, core::sock::dgram, {options.reuse_address, options.reuse_port, options.ipv6_only});
+  if (!fd) return fd.error();
+  return UdpSocket(std::move(*fd));
 }
 
 core::Result<void> UdpSocket::connect(const SocketAddress& peer) const noexcept {
