@@ -8,10 +8,12 @@
 //   --threads=N           threads, each with its own runtime (default: one per CPU)
 //   --backend=uring|poll|auto
 //                         io_uring, the epoll fallback, or whatever works (default)
+#include <optional>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
+#include "examples/cli.h"
 #include "examples/echo_server_lib.h"
 #include "zring/core/signal_fd.h"
 
@@ -42,29 +44,18 @@ int main(int argc, char** argv) {
       unsigned long n = std::strtoul(argv[i] + 10, &end, 10);
       if (end == argv[i] + 10 || *end != '\0' || n > 1024) return Usage("--threads wants a number");
       options.threads = static_cast<unsigned>(n);
-    } else if (arg == "--backend=uring") {
-      options.backend = BackendKind::kUring;
-    } else if (arg == "--backend=poll") {
-      options.backend = BackendKind::kPoll;
-    } else if (arg == "--backend=auto") {
-      options.backend = BackendKind::kAuto;
+    } else if (arg.rfind("--backend=", 0) == 0) {
+      std::optional<BackendKind> b = examples::ParseBackend(arg.substr(10));
+      if (!b) return Usage("--backend wants uring, poll or auto");
+      options.backend = *b;
     } else {
       return Usage("unknown flag");
     }
   }
 
-  // Blocked before any thread starts, so every thread inherits the mask and
-  // the signals wait for the signalfd instead of killing the process.
-  core::SigSet set = core::SigSet{}.add(core::sig::intr).add(core::sig::term);
-  if (auto r = core::SignalFd::block(set); !r) {
-    std::fprintf(stderr, "echo_server: blocking signals: %s\n", r.error().name());
-    return 1;
-  }
-  core::Result<core::SignalFd> signals = core::SignalFd::Create(set, /*nonblocking=*/false);
-  if (!signals) {
-    std::fprintf(stderr, "echo_server: signalfd: %s\n", signals.error().name());
-    return 1;
-  }
+  core::Result<core::SignalFd> signals =
+      examples::BlockStopSignals("echo_server", /*nonblocking=*/false);
+  if (!signals) return 1;
 
   auto server = examples::EchoServer::Start(options);
   if (!server) {

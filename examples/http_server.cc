@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "examples/cli.h"
 #include "examples/http/server.h"
 #include "zring/core/constants.h"
 #include "zring/core/event.h"
@@ -93,16 +94,9 @@ bool ParseFlag(std::string_view arg, Flags* flags) {
            flags->threads <= 1024;
   }
   if (value_of("--backend=", &v)) {
-    if (v == "uring") {
-      flags->backend = zring::BackendKind::kUring;
-    } else if (v == "poll") {
-      flags->backend = zring::BackendKind::kPoll;
-    } else if (v == "auto") {
-      flags->backend = zring::BackendKind::kAuto;
-    } else {
-      return false;
-    }
-    return true;
+    std::optional<zring::BackendKind> b = zring::examples::ParseBackend(v);
+    if (b) flags->backend = *b;
+    return b.has_value();
   }
   if (value_of("--idle-timeout=", &v)) {
     std::optional<std::chrono::nanoseconds> d = ParseDuration(v);
@@ -160,19 +154,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Blocked before any thread starts, so that every thread inherits the
-  // mask and the signals reach only the signalfd.
-  const zring::core::SigSet stop_signals =
-      zring::core::SigSet{}.add(zring::core::sig::intr).add(zring::core::sig::term);
-  if (Result<void> r = SignalFd::block(stop_signals); !r) {
-    std::fprintf(stderr, "http_server: blocking signals: %s\n", r.error().name());
-    return 1;
-  }
-  Result<SignalFd> signals = SignalFd::Create(stop_signals);
-  if (!signals) {
-    std::fprintf(stderr, "http_server: signalfd: %s\n", signals.error().name());
-    return 1;
-  }
+  Result<SignalFd> signals = zring::examples::BlockStopSignals("http_server", /*nonblocking=*/true);
+  if (!signals) return 1;
 
   zring::ThreadPerCoreOptions pool_options;
   pool_options.threads = flags.threads;

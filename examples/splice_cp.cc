@@ -5,9 +5,11 @@
 //
 // Exit status: 0 copied, 1 the copy failed (the reason is on stderr),
 // 2 bad usage.
+#include <optional>
 #include <cstdio>
 #include <string_view>
 
+#include "examples/cli.h"
 #include "examples/splice_cp_lib.h"
 
 namespace {
@@ -27,12 +29,10 @@ int main(int argc, char** argv) {
   int npaths = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "--backend=uring") {
-      backend = BackendKind::kUring;
-    } else if (arg == "--backend=poll") {
-      backend = BackendKind::kPoll;
-    } else if (arg == "--backend=auto") {
-      backend = BackendKind::kAuto;
+    if (arg.rfind("--backend=", 0) == 0) {
+      std::optional<BackendKind> b = examples::ParseBackend(arg.substr(10));
+      if (!b) return Usage("--backend wants uring, poll or auto");
+      backend = *b;
     } else if (arg.rfind("--", 0) == 0) {
       return Usage("unknown flag");
     } else if (npaths < 2) {

@@ -10,9 +10,11 @@
 // It prints "udp_echo listening on HOST:PORT (BACKEND)" once bound, and on
 // exit how many datagrams it echoed. Exit status: 0 after a signal, 1 when
 // it cannot start, 2 bad usage.
+#include <optional>
 #include <cstdio>
 #include <string_view>
 
+#include "examples/cli.h"
 #include "examples/udp_echo_lib.h"
 #include "zring/core/signal_fd.h"
 #include "zring/net/address.h"
@@ -40,29 +42,18 @@ int main(int argc, char** argv) {
       auto a = net::SocketAddress::Parse(arg.substr(10));
       if (!a || !a->is_ip()) return Usage("--address wants HOST:PORT, e.g. 127.0.0.1:7001");
       address = *a;
-    } else if (arg == "--backend=uring") {
-      options.backend = BackendKind::kUring;
-    } else if (arg == "--backend=poll") {
-      options.backend = BackendKind::kPoll;
-    } else if (arg == "--backend=auto") {
-      options.backend = BackendKind::kAuto;
+    } else if (arg.rfind("--backend=", 0) == 0) {
+      std::optional<BackendKind> b = examples::ParseBackend(arg.substr(10));
+      if (!b) return Usage("--backend wants uring, poll or auto");
+      options.backend = *b;
     } else {
       return Usage("unknown flag");
     }
   }
 
-  // Blocked first, so the signals wait in the signalfd instead of killing
-  // the process.
-  core::SigSet set = core::SigSet{}.add(core::sig::intr).add(core::sig::term);
-  if (auto r = core::SignalFd::block(set); !r) {
-    std::fprintf(stderr, "udp_echo: blocking signals: %s\n", r.error().name());
-    return 1;
-  }
-  core::Result<core::SignalFd> signals = core::SignalFd::Create(set);
-  if (!signals) {
-    std::fprintf(stderr, "udp_echo: signalfd: %s\n", signals.error().name());
-    return 1;
-  }
+  core::Result<core::SignalFd> signals =
+      examples::BlockStopSignals("udp_echo", /*nonblocking=*/true);
+  if (!signals) return 1;
   core::Result<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
   if (!rt) {
     std::fprintf(stderr, "udp_echo: no runtime: %s\n", rt.error().name());
