@@ -122,7 +122,6 @@ bool ZeroCopySender::StartZeroCopy(SendAwaiter* a, std::coroutine_handle<> h) no
   op->cqe_flags = 0;
   op->state = detail::OpState::kIdle;
   op->cancel_requested = false;
-  op->timed_out = false;
   op->abandoned = false;
   op->resumed = false;
   op->multishot = true;  // two CQEs from one SQE, both to Deliver()

@@ -79,7 +79,6 @@ struct OpBase {
   uint32_t cqe_flags = 0;
   OpState state = OpState::kIdle;
   bool cancel_requested = false;
-  bool timed_out = false;
   bool abandoned = false;     // its coroutine is gone: discard the result
   bool resumed = false;       // await_resume() ran
   bool multishot = false;     // armed with a multishot flag (io_uring)

@@ -200,7 +200,6 @@ void PollBackend::ExpireTimers(ReadyQueue& ready) noexcept {
       Complete(op, -core::err::time.value(), ready);
     } else {
       Unlink(op);
-      op->timed_out = true;
       Complete(op, -core::err::timedout.value(), ready);
     }
   }
