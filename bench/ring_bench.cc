@@ -293,25 +293,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  // Defaults that the command line may override (the last flag wins): five
-  // repetitions, run in a shuffled order so that a slow spell of the
-  // machine (2 shared vCPUs here) does not land on one side of a pair, and
-  // only their aggregates on the console. Every repetition still goes to
-  // --benchmark_out when asked for.
-  std::vector<char*> args;
-  args.push_back(argv[0]);
-  char repetitions[] = "--benchmark_repetitions=5";
-  char interleave[] = "--benchmark_enable_random_interleaving=true";
-  char aggregates_only[] = "--benchmark_display_aggregates_only=true";
-  args.push_back(repetitions);
-  args.push_back(interleave);
-  args.push_back(aggregates_only);
-  for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
-  int count = static_cast<int>(args.size());
-  args.push_back(nullptr);
-
-  benchmark::Initialize(&count, args.data());
-  if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
+  if (!bench::InitializeInterleaved(argc, argv)) return 1;
 
   bench::RatioTable real("zring", "liburing");
   bench::RatioTable cpu("zring", "liburing");

@@ -618,20 +618,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  // Our defaults first, so that the same flags given on the command line
-  // (later) win.
-  std::vector<char*> args{argv[0]};
-  char repetitions[] = "--benchmark_repetitions=5";
-  char interleave[] = "--benchmark_enable_random_interleaving=true";
-  char aggregates[] = "--benchmark_display_aggregates_only=true";
-  args.push_back(repetitions);
-  args.push_back(interleave);
-  args.push_back(aggregates);
-  for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
-  int count = static_cast<int>(args.size());
-  args.push_back(nullptr);
-  benchmark::Initialize(&count, args.data());
-  if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
+  if (!bench::InitializeInterleaved(argc, argv)) return 1;
 
   Tables tables;
   RegisterAll(tables);

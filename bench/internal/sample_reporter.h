@@ -51,4 +51,22 @@ class SampleReporter : public benchmark::ConsoleReporter {
   std::set<std::string> per_repetition_;
 };
 
+// InitializeInterleaved(): benchmark::Initialize() with the defaults both
+// side-by-side benchmarks want: 5 repetitions, randomly interleaved so that
+// a noisy stretch of a shared machine does not land on one side of a pair,
+// and only aggregates on the console (every repetition still reaches
+// SampleReporter and --benchmark_out). Flags given on the command line come
+// later and win. False on an unrecognised flag (already reported).
+inline bool InitializeInterleaved(int argc, char** argv) {
+  static char repetitions[] = "--benchmark_repetitions=5";
+  static char interleave[] = "--benchmark_enable_random_interleaving=true";
+  static char aggregates[] = "--benchmark_display_aggregates_only=true";
+  std::vector<char*> args{argv[0], repetitions, interleave, aggregates};
+  for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
+  int count = static_cast<int>(args.size());
+  args.push_back(nullptr);
+  benchmark::Initialize(&count, args.data());
+  return !benchmark::ReportUnrecognizedArguments(count, args.data());
+}
+
 }  // namespace bench
