@@ -123,7 +123,6 @@ bool ZeroCopySender::StartZeroCopy(SendAwaiter* a, std::coroutine_handle<> h) no
   op->state = detail::OpState::kIdle;
   op->cancel_requested = false;
   op->abandoned = false;
-  op->resumed = false;
   op->multishot = true;  // two CQEs from one SQE, both to Deliver()
   op->attempts = 0;
   op->next = nullptr;

@@ -68,7 +68,6 @@ bool MultishotBase::Wait(std::coroutine_handle<> h, const std::stop_token* token
   multishot = rt != nullptr && rt->uring() != nullptr && !oneshot_only_;
   abandoned = false;
   cancel_requested = false;
-  resumed = false;
   taken_since_arm_ = 0;
   ++starts_;
   res = 0;

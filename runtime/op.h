@@ -16,10 +16,10 @@
 // disposed of through OpKind::discard.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <coroutine>
 #include <cstdint>
-#include <new>
 #include <optional>
 #include <stop_token>
 
@@ -64,12 +64,33 @@ struct OpKind {
 
 enum class OpState : uint8_t {
   kIdle,      // not started
-  kQueued,    // waiting for an SQE or a free slot (backpressure)
+  kResumed,   // finished, and its coroutine took the result
+  kQueued,    // waiting for an SQE or for room (backpressure)
   kInFlight,  // in the kernel (or waiting for readiness)
-  kDone,      // result available
+  kDone,      // result available, its coroutine not resumed yet
+};
+// Whether destroying an operation in this state needs the backend: the
+// one test an operation's destructor makes on the common path.
+constexpr bool NeedsBackend(OpState s) noexcept { return s >= OpState::kQueued; }
+
+// How an operation in flight is reached by a stop request.
+enum class StopLink : uint8_t {
+  kNone,
+  kScope,  // linked into its task's StopScope
+  kOwn,    // its own std::stop_callback (cancel_on, or a scope of another runtime)
 };
 
-struct OpBase {
+// An intrusive, circular, doubly linked list node: a StopScope's list of
+// operations in flight, with the scope itself as the sentinel, so that
+// linking and unlinking never branch.
+struct ScopeLink {
+  ScopeLink* scope_prev;
+  ScopeLink* scope_next;
+};
+
+// An operation's fields that the hot path writes before it reads them
+// carry no initialiser: constructing an operation is a handful of stores.
+struct OpBase : ScopeLink {
   const OpKind* kind = nullptr;
   int fd = -1;
   uint32_t events = 0;        // readiness to wait for (poll backend)
@@ -78,61 +99,31 @@ struct OpBase {
   int32_t res = 0;
   uint32_t cqe_flags = 0;
   OpState state = OpState::kIdle;
+  StopLink stop_link = StopLink::kNone;
   bool cancel_requested = false;
   bool abandoned = false;     // its coroutine is gone: discard the result
-  bool resumed = false;       // await_resume() ran
   bool multishot = false;     // armed with a multishot flag (io_uring)
   uint16_t attempts = 0;      // syscalls tried so far (poll backend)
-  uint64_t token = 0;         // the backend's slot token (see internal/slots.h)
-  OpBase* next = nullptr;     // intrusive list of queued operations
-  Runtime* runtime = nullptr;
+  uint64_t token;             // the poll backend's slot token (internal/slots.h)
+  OpBase* next;               // intrusive list of queued operations
+  Runtime* runtime;           // set when it starts
   std::coroutine_handle<> waiter;
 
   // A linked timeout (with_timeout): nanoseconds, or -1 for none; `ts` is
   // its kernel form, and the expiry of timer operations (sleep).
   int64_t timeout_ns = -1;
   ring::abi::KernelTimespec ts{};
-  // Cancellation from a std::stop_token, registered while in flight.
+  // Cancellation: the stop token to obey (the awaiting task's, or one given
+  // to cancel_on()) and, when it is the task's own, the task's scope.
   const std::stop_token* stop = nullptr;
+  StopScope* scope = nullptr;
   struct CancelOnStop {
     OpBase* op;
     void operator()() const noexcept;
   };
-  // The registration on `stop` while in flight. Its destructor is a single
-  // test when nothing is registered (the common case), so that an
-  // operation's destructor stays small enough to inline.
-  class StopRegistration {
-   public:
-    using Callback = std::stop_callback<CancelOnStop>;
-    StopRegistration() noexcept = default;
-    StopRegistration(const StopRegistration&) = delete;
-    StopRegistration& operator=(const StopRegistration&) = delete;
-    ~StopRegistration() { reset(); }
-    void emplace(const std::stop_token& t, CancelOnStop f) {
-      ::new (static_cast<void*>(buf_)) Callback(t, f);
-      engaged_ = true;
-    }
-    void reset() noexcept {
-      if (engaged_) [[unlikely]] Destroy();
-    }
-
-   private:
-    [[gnu::noinline]] void Destroy() noexcept {
-      std::launder(reinterpret_cast<Callback*>(buf_))->~Callback();
-      engaged_ = false;
-    }
-    alignas(Callback) unsigned char buf_[sizeof(Callback)];
-    bool engaged_ = false;
-  };
-  StopRegistration on_stop;
-  // The spawned task's stop scope, when `stop` is its token: then the
-  // operation links into the scope's list instead of registering a
-  // std::stop_callback of its own (one registration per task, not per
-  // operation).
-  StopScope* scope = nullptr;
-  OpBase* scope_prev = nullptr;
-  OpBase* scope_next = nullptr;
-  bool in_scope = false;
+  using OwnStopCallback = std::stop_callback<CancelOnStop>;
+  // Storage for the std::stop_callback of StopLink::kOwn.
+  alignas(OwnStopCallback) unsigned char own_stop[sizeof(OwnStopCallback)];
 
   OpBase() noexcept = default;
   // Operations are built by value in factory functions; only an operation
@@ -145,6 +136,10 @@ struct OpBase {
         ts(other.ts),
         stop(other.stop) {}
   OpBase& operator=(OpBase&&) = delete;
+  ~OpBase() {
+    if (stop_link == StopLink::kOwn) [[unlikely]] DropOwnStop();
+  }
+  void DropOwnStop() noexcept;
 };
 
 // StopScope: one spawned task's stop token, watched by a single
@@ -152,60 +147,64 @@ struct OpBase {
 // for every operation the task has in flight.
 //
 // A scope serves one runtime thread (the list is not shared between
-// threads): the first operation that links in binds it to its runtime, and
-// an operation of another runtime registers on its own instead. The tasks
-// of a TaskGroup or a when_*() share their combinator's scope.
+// threads): the first operation that links in binds it to its runtime and
+// arms the callback; an operation of another runtime registers on its own
+// instead. The tasks of a TaskGroup or a when_*() share their
+// combinator's scope.
 struct StopScope {
   const std::stop_token* token = nullptr;
-  Runtime* runtime = nullptr;
-  OpBase* ops = nullptr;  // in flight under this scope
+  Runtime* runtime = nullptr;  // set (with `callback`) by the first operation
+  ScopeLink ops{&ops, &ops};   // in flight under this scope; the sentinel
+  // Set by the callback, from whichever thread stopped the token: an
+  // operation that starts afterwards completes at once with ECANCELED.
+  std::atomic<bool> stopped{false};
   struct OnStop {
     StopScope* scope;
     void operator()() const noexcept;
   };
   std::optional<std::stop_callback<OnStop>> callback;
 
+  StopScope() noexcept = default;
+  StopScope(const StopScope&) = delete;  // `ops` points at itself
+  StopScope& operator=(const StopScope&) = delete;
+
   // Disarm(): no callback runs after it, and no request a callback queued
   // on another thread outlives it. Called on the runtime's thread by the
   // scope's owner before the scope goes away.
   void Disarm() noexcept;
 };
-// Registers the scope's callback (out of line: once per scope).
-void ArmScope(StopScope* scope) noexcept;
+
+// RegisterStop(): gives `op`, in flight, its own std::stop_callback on
+// *op->stop (StopLink::kOwn).
 void RegisterStop(OpBase* op) noexcept;
 
-inline void LinkToScope(OpBase* op) noexcept {
-  StopScope* s = op->scope;
-  if (s->runtime != op->runtime) [[unlikely]] {
-    if (s->runtime != nullptr) {
-      RegisterStop(op);
-      return;
-    }
-    s->runtime = op->runtime;
-  }
-  op->scope_prev = nullptr;
-  op->scope_next = s->ops;
-  if (s->ops) s->ops->scope_prev = op;
-  s->ops = op;
-  op->in_scope = true;
-  if (!s->callback) [[unlikely]] ArmScope(s);
+[[gnu::always_inline]] inline void LinkToScope(OpBase* op, StopScope* s) noexcept {
+  ScopeLink* head = &s->ops;
+  op->scope_prev = head;
+  op->scope_next = head->scope_next;
+  head->scope_next->scope_prev = op;
+  head->scope_next = op;
+  op->stop_link = StopLink::kScope;
 }
 
-// ClearStop(): the operation no longer needs cancelling: drop its own
-// registration or leave its task's scope.
+// ClearStop(): the operation no longer needs cancelling: leave its task's
+// scope, or drop its own registration.
 [[gnu::always_inline]] inline void ClearStop(OpBase* op) noexcept {
-  op->on_stop.reset();
-  if (op->in_scope) {
-    if (op->scope_prev) op->scope_prev->scope_next = op->scope_next;
-    else op->scope->ops = op->scope_next;
-    if (op->scope_next) op->scope_next->scope_prev = op->scope_prev;
-    op->in_scope = false;
+  if (op->stop_link == StopLink::kScope) [[likely]] {
+    op->scope_prev->scope_next = op->scope_next;
+    op->scope_next->scope_prev = op->scope_prev;
+    op->stop_link = StopLink::kNone;
+  } else if (op->stop_link == StopLink::kOwn) {
+    op->DropOwnStop();
   }
 }
 
 // Starts `op` on the current thread's runtime. Returns false when the
 // operation completed without suspending (the caller must not suspend).
-inline bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept;
+// `kind` is *op->kind, passed as a constant so that the common path fills
+// the SQE without an indirect call (runtime.h).
+inline bool StartOp(OpBase* op, std::coroutine_handle<> waiter, const OpKind& kind) noexcept;
+bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept;
 // Called by an operation's destructor while it is still in flight.
 void AbandonOp(OpBase* op) noexcept;
 // Called by an operation's destructor when it completed but its coroutine
@@ -243,14 +242,13 @@ class Operation : public detail::OpBase {
   // by Awaitable<> (below) while the derived operation's members, which
   // the kernel may still write, are alive.
   [[gnu::always_inline]] void AbandonIfInFlight() noexcept {
-    if (state == detail::OpState::kIdle) return;
-    if (state == detail::OpState::kDone && resumed) [[likely]] return;
-    if (state == detail::OpState::kInFlight || state == detail::OpState::kQueued) {
-      detail::AbandonOp(this);
-    } else if (state == detail::OpState::kDone && !resumed) {
+    if (!detail::NeedsBackend(state)) [[likely]] return;
+    if (state == detail::OpState::kDone) {
       // Completed, and its coroutine queued to resume, but destroyed first:
       // the queue must not resume a freed frame.
       detail::ForgetOp(this);
+    } else {
+      detail::AbandonOp(this);
     }
   }
 
@@ -278,10 +276,10 @@ class Operation : public detail::OpBase {
         scope = h.promise().scope;
       }
     }
-    return detail::StartOp(this, h);
+    return detail::StartOp(this, h, Derived::kKind);
   }
   auto await_resume() noexcept {
-    resumed = true;
+    state = detail::OpState::kResumed;
     detail::ClearStop(this);
     return static_cast<Derived*>(this)->result();
   }

@@ -168,9 +168,6 @@ void PollBackend::Abandon(OpBase* op, ReadyQueue& ready) noexcept {
   Cancel(op, ready);
 }
 
-void PollBackend::CancelToken(uint64_t token, ReadyQueue& ready) noexcept {
-  if (OpBase* op = slots_.Find(token)) Cancel(op, ready);
-}
 
 void PollBackend::RunChain(OpBase** chain, ReadyQueue& ready) noexcept {
   while (OpBase* op = *chain) {

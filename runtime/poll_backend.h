@@ -39,7 +39,6 @@ class PollBackend final {
   bool Start(OpBase* op) noexcept;
   void Cancel(OpBase* op, ReadyQueue& ready) noexcept;
   void Abandon(OpBase* op, ReadyQueue& ready) noexcept;
-  void CancelToken(uint64_t token, ReadyQueue& ready) noexcept;
   core::Result<void> Turn(bool wait, int64_t timeout_ns, int64_t spin_ns,
                           ReadyQueue& ready) noexcept;
   void Wake() noexcept;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "zring/core/constants.h"
 #include "zring/core/io.h"
@@ -57,8 +58,58 @@ CurrentRuntime::CurrentRuntime(Runtime* rt) noexcept : previous_(t_current) {
 }
 CurrentRuntime::~CurrentRuntime() { t_current = previous_; }
 
+// The operation's own std::stop_callback (StopLink::kOwn). If the token
+// is stopped already, the callback runs here and cancels the operation,
+// which is in flight by now.
 void RegisterStop(OpBase* op) noexcept {
-  op->on_stop.emplace(*op->stop, OpBase::CancelOnStop{op});
+  ::new (static_cast<void*>(op->own_stop)) OpBase::OwnStopCallback(*op->stop,
+                                                                    OpBase::CancelOnStop{op});
+  op->stop_link = StopLink::kOwn;
+}
+
+void OpBase::DropOwnStop() noexcept {
+  // Waits for a callback running on another thread; whatever that callback
+  // queued for the runtime is withdrawn next.
+  std::launder(reinterpret_cast<OwnStopCallback*>(own_stop))->~OwnStopCallback();
+  stop_link = StopLink::kNone;
+  if (runtime) runtime->ForgetCancel(this);
+}
+
+// The general path of StartOp(): no runtime, a scope to arm or of another
+// runtime, a stopped token, or a token of the operation's own.
+bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept {
+  Runtime* rt = t_current;
+  if (rt == nullptr) {
+    // Awaited outside any runtime: there is nothing to drive it.
+    op->res = -core::err::nxio.value();
+    op->state = OpState::kDone;
+    return false;
+  }
+  op->runtime = rt;
+  op->waiter = waiter;
+  StopScope* scope = op->scope;
+  if (scope != nullptr && scope->runtime == nullptr) {
+    // The scope's first operation binds it to this runtime and arms its
+    // callback, which runs at once if stop was requested already.
+    scope->runtime = rt;
+    scope->callback.emplace(*scope->token, StopScope::OnStop{scope});
+  }
+  if (scope != nullptr && scope->runtime != rt) scope = nullptr;  // register on its own
+  const std::stop_token* stop = op->stop;
+  const bool stopped = scope != nullptr ? scope->stopped.load(std::memory_order_relaxed)
+                                        : stop != nullptr && stop->stop_requested();
+  if (stopped) {
+    op->res = -core::err::canceled.value();
+    op->state = OpState::kDone;
+    return false;
+  }
+  if (!rt->Start(op, *op->kind)) return false;
+  if (scope != nullptr) {
+    LinkToScope(op, scope);
+  } else if (stop != nullptr && stop->stop_possible()) {
+    RegisterStop(op);
+  }
+  return true;
 }
 
 void AbandonOp(OpBase* op) noexcept {
@@ -75,12 +126,6 @@ void OpBase::CancelOnStop::operator()() const noexcept {
   if (op->runtime) op->runtime->RequestCancel(op);
 }
 
-void ArmScope(StopScope* scope) noexcept {
-  // May run the callback at once, on this thread, if stop was requested
-  // already: the operation that armed it is linked first.
-  scope->callback.emplace(*scope->token, StopScope::OnStop{scope});
-}
-
 void StopScope::Disarm() noexcept {
   if (!callback) return;
   callback.reset();
@@ -88,6 +133,7 @@ void StopScope::Disarm() noexcept {
 }
 
 void StopScope::OnStop::operator()() const noexcept {
+  scope->stopped.store(true, std::memory_order_release);
   if (scope->runtime) scope->runtime->RequestCancel(scope);
 }
 
@@ -187,12 +233,13 @@ void Runtime::RequestCancel(detail::OpBase* op) noexcept {
     Cancel(op);
     return;
   }
-  // From another thread the operation may finish at any moment: pass its
-  // token, which stops resolving once it has.
+  // From another thread: the owner acts on it later. The operation stays
+  // alive until then, or withdraws the request when it drops its callback
+  // (ForgetCancel).
   // Wake under the lock: once the owner sees the request it may finish and
   // destroy this runtime, which first takes the lock (see ~Runtime).
   std::lock_guard<std::mutex> lock(remote_mutex_);
-  remote_cancels_.push_back(op->token);
+  remote_cancels_.push_back(op);
   remote_pending_.store(true, std::memory_order_release);
   Wake();
 }
@@ -201,7 +248,9 @@ void Runtime::RequestCancel(detail::StopScope* scope) noexcept {
   if (std::this_thread::get_id() == owner_) {
     // Cancel() never resumes anything and never unlinks: the list stays
     // as it is while we walk it.
-    for (detail::OpBase* op = scope->ops; op != nullptr; op = op->scope_next) Cancel(op);
+    for (detail::ScopeLink* l = scope->ops.scope_next; l != &scope->ops; l = l->scope_next) {
+      Cancel(static_cast<detail::OpBase*>(l));
+    }
     return;
   }
   std::lock_guard<std::mutex> lock(remote_mutex_);
@@ -214,6 +263,12 @@ void Runtime::ForgetScope(detail::StopScope* scope) noexcept {
   if (!remote_pending_.load(std::memory_order_acquire)) return;
   std::lock_guard<std::mutex> lock(remote_mutex_);
   std::erase(remote_scope_cancels_, scope);
+}
+
+void Runtime::ForgetCancel(detail::OpBase* op) noexcept {
+  if (!remote_pending_.load(std::memory_order_acquire)) return;
+  std::lock_guard<std::mutex> lock(remote_mutex_);
+  std::erase(remote_cancels_, op);
 }
 
 void Runtime::post(std::coroutine_handle<> h) {
@@ -229,7 +284,7 @@ void Runtime::post(std::coroutine_handle<> h) {
 
 void Runtime::DrainRemote() {
   std::vector<std::coroutine_handle<>> handles;
-  std::vector<uint64_t> cancels;
+  std::vector<detail::OpBase*> cancels;
   std::vector<detail::StopScope*> scopes;
   {
     std::lock_guard<std::mutex> lock(remote_mutex_);
@@ -240,9 +295,8 @@ void Runtime::DrainRemote() {
   }
   for (detail::StopScope* scope : scopes) RequestCancel(scope);
   for (std::coroutine_handle<> h : handles) Schedule(h);
-  for (uint64_t token : cancels) {
-    if (uring_) uring_->CancelToken(token, ready_); else poll_->CancelToken(token, ready_);
-  }
+  // Each is alive: an operation that finished withdrew its request.
+  for (detail::OpBase* op : cancels) Cancel(op);
 }
 
 void Runtime::Wake() noexcept {

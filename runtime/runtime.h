@@ -127,10 +127,13 @@ class Runtime final {
   }
 
   // --- For operations and tasks (op.h) -------------------------------------
-  bool Start(detail::OpBase* op) noexcept;
+  // Start(): `kind` is *op->kind (a constant where the caller knows it).
+  bool Start(detail::OpBase* op, const detail::OpKind& kind) noexcept;
   void Cancel(detail::OpBase* op) noexcept;
   void Abandon(detail::OpBase* op) noexcept;
   void RequestCancel(detail::OpBase* op) noexcept;  // any thread
+  // `op` dropped its own stop callback: no request for it may still be queued.
+  void ForgetCancel(detail::OpBase* op) noexcept;
   // Cancels every operation in flight under `scope`; from any thread.
   void RequestCancel(detail::StopScope* scope) noexcept;
   // The task of `scope` ended: no request for it may still be queued.
@@ -163,7 +166,7 @@ class Runtime final {
   // Written by other threads, under remote_mutex_.
   std::mutex remote_mutex_;
   std::vector<std::coroutine_handle<>> remote_handles_;
-  std::vector<uint64_t> remote_cancels_;  // operation tokens
+  std::vector<detail::OpBase*> remote_cancels_;
   std::vector<detail::StopScope*> remote_scope_cancels_;
   std::atomic<bool> remote_pending_{false};
 };
@@ -232,7 +235,6 @@ Detached RunSpawned(Task<T> task, std::shared_ptr<SpawnState<T>> state,
   void* self = co_await SelfAddress{};
   if (!registered) Runtime::current()->TaskStarted(self);
   state->scope.token = &state->token;
-  state->scope.runtime = Runtime::current();
   task.handle().promise().stop = &state->token;
   task.handle().promise().scope = &state->scope;
   // Whether the task ends or the runtime destroys this frame, the scope's
@@ -358,8 +360,9 @@ class CurrentRuntime final {
 };
 }  // namespace detail
 
-[[gnu::always_inline]] inline bool Runtime::Start(detail::OpBase* op) noexcept {
-  if (uring_) [[likely]] return uring_->Start(op);
+[[gnu::always_inline]] inline bool Runtime::Start(detail::OpBase* op,
+                                                  const detail::OpKind& kind) noexcept {
+  if (uring_) [[likely]] return uring_->Start(op, kind);
   return poll_->Start(op);
 }
 
@@ -405,30 +408,25 @@ T Runtime::block_on(Task<T> task) {
 }
 
 namespace detail {
-[[gnu::always_inline]] inline bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept {
+[[gnu::always_inline]] inline bool StartOp(OpBase* op, std::coroutine_handle<> waiter,
+                                           const OpKind& kind) noexcept {
   Runtime* rt = t_current;
-  if (rt == nullptr) [[unlikely]] {
-    // Awaited outside any runtime: there is nothing to drive it.
-    op->res = -core::err::nxio.value();
-    op->state = OpState::kDone;
-    return false;
-  }
+  if (rt == nullptr) [[unlikely]] return StartOp(op, waiter);
   op->runtime = rt;
   op->waiter = waiter;
-  if (op->stop && op->stop->stop_requested()) [[unlikely]] {
-    op->res = -core::err::canceled.value();
-    op->state = OpState::kDone;
-    return false;
-  }
-  if (!rt->Start(op)) return false;
-  if (op->stop && op->stop->stop_possible()) {
-    if (op->scope && op->stop == op->scope->token) [[likely]] {
-      LinkToScope(op);
-    } else {
-      RegisterStop(op);
+  if (StopScope* s = op->scope) {
+    // The common case: a spawned task's operation, in the task's scope.
+    // A scope not yet armed, or of another runtime, or stopped: the
+    // general path.
+    if (s->runtime != rt || s->stopped.load(std::memory_order_relaxed)) [[unlikely]] {
+      return StartOp(op, waiter);
     }
+    if (!rt->Start(op, kind)) return false;
+    LinkToScope(op, s);
+    return true;
   }
-  return true;
+  if (op->stop != nullptr) [[unlikely]] return StartOp(op, waiter);
+  return rt->Start(op, kind);
 }
 }  // namespace detail
 

@@ -50,7 +50,6 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries, unsigned cq_en
   // most; a multishot operation counts once, and what it posts beyond the
   // CQ the kernel keeps (FEAT_NODROP) until the next enter flushes it.
   b.max_in_flight_ = b.ring_.cq_entries() / 2;
-  b.slots_.Reserve(std::min(b.max_in_flight_, 4096u));
   core::Result<int> efd =
       core::eventfd2(0, core::efd::cloexec | core::efd::nonblock);
   if (!efd) return efd.error();
@@ -64,7 +63,7 @@ void UringBackend::StartQueued() noexcept {
     queue_head_ = op->next;
     if (!queue_head_) queue_tail_ = nullptr;
     op->next = nullptr;
-    Submit(op);
+    Submit(op, *op->kind);
     if (op->state == OpState::kQueued) break;  // SQ still full
   }
 }
@@ -86,7 +85,7 @@ void UringBackend::Cancel(OpBase* op, ReadyQueue& ready) noexcept {
     op->next = nullptr;
     op->state = OpState::kDone;
     op->res = -core::err::canceled.value();
-    slots_.Release(op->token);
+    --in_flight_;
     if (op->abandoned) return;
     if (op->multishot) {
       DeliverMultishot(op, op->res, 0, /*final=*/true, ready);
@@ -103,16 +102,41 @@ void UringBackend::Cancel(OpBase* op, ReadyQueue& ready) noexcept {
     (void)ring_.get_events();
     sqe = GetSqe(1);
   }
-  ring::prep_cancel(sqe, op->token, 0);
+  ring::prep_cancel(sqe, reinterpret_cast<uint64_t>(op), 0);
   ring::set_user_data(sqe, kTagIgnore);
+}
+
+void UringBackend::CompleteSpecial(OpBase* op, int32_t res, uint32_t flags,
+                                   ReadyQueue& ready) noexcept {
+  if (op->multishot) {
+    CompleteMultishot(op, res, flags, ready);
+    return;
+  }
+  if (flags & ring::abi::kCqeFMore) {
+    // The first of two CQEs (send_zc: the result; its buffer is still in
+    // use until the notification). Keep the result, wait for the rest.
+    op->res = res;
+    op->cqe_flags = flags;
+    return;
+  }
+  if (flags & ring::abi::kCqeFNotif) res = op->res;
+  Finished();
+  if (res < 0) res = FailedResult(op, res);
+  op->res = res;
+  op->cqe_flags = flags;
+  op->state = OpState::kDone;
+  if (op->abandoned) {
+    if (op->kind->discard) op->kind->discard(op, res, flags);
+    return;
+  }
+  ready.Push(op->waiter);
 }
 
 void UringBackend::CompleteMultishot(OpBase* op, int32_t res, uint32_t flags,
                                      ReadyQueue& ready) noexcept {
   const bool final = (flags & ring::abi::kCqeFMore) == 0;
   if (final) {
-    --in_kernel_;
-    slots_.Release(op->token);
+    Finished();
     op->state = OpState::kDone;
   }
   if (op->abandoned) {
@@ -139,9 +163,6 @@ int32_t UringBackend::FailedResult(const OpBase* op, int32_t res) noexcept {
   return res;
 }
 
-void UringBackend::CancelToken(uint64_t token, ReadyQueue& ready) noexcept {
-  if (OpBase* op = slots_.Find(token)) Cancel(op, ready);
-}
 
 void UringBackend::Abandon(OpBase* op, ReadyQueue& ready) noexcept {
   op->abandoned = true;

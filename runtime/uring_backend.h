@@ -1,8 +1,13 @@
 // zring/runtime/uring_backend.h — the io_uring backend: one ring per
 // runtime thread.
 //
-// Operations get a slot and an SQE; the SQEs of a whole loop turn go to the
-// kernel in the single io_uring_enter that also waits for completions.
+// An operation's address is its user_data: it stays alive until its CQE
+// arrives (op.h), so a CQE always names a live operation, and a cancel
+// request names it too (the kernel takes SQEs in order, so a cancel is
+// never applied to a later operation at the same address). Tags with the
+// top bit set are the backend's own requests. The SQEs of a whole loop
+// turn go to the kernel in the single io_uring_enter that also waits for
+// completions.
 // Backpressure instead of failure: when the SQ is full it is flushed early,
 // and when as many operations are in flight as the CQ holds (half its
 // entries: an operation may post two), new ones wait in a queue until a
@@ -17,12 +22,18 @@
 #include "zring/ring/register.h"
 #include "zring/ring/ring.h"
 #include "zring/runtime/internal/ready_queue.h"
-#include "zring/runtime/internal/slots.h"
 #include "zring/runtime/op.h"
 #include "zring/ring/prep.h"
 #include "zring/core/constants.h"
 
 namespace zring::detail {
+
+// user_data of the backend's own requests: the top bit, which no user-space
+// address has, set.
+inline constexpr uint64_t kReservedTag = uint64_t{1} << 63;
+inline constexpr uint64_t kTagWake = kReservedTag | 1;    // cross-thread wake-up
+inline constexpr uint64_t kTagIgnore = kReservedTag | 2;  // cancels, link timeouts
+inline constexpr uint64_t kTagMsgWake = kReservedTag | 3; // MSG_RING from another ring
 
 class UringBackend final {
  public:
@@ -43,7 +54,8 @@ class UringBackend final {
 
   // Start(): queue `op` for the kernel. Always suspends (true), except when
   // the operation completes at once because its opcode is unsupported.
-  bool Start(OpBase* op) noexcept;
+  // `kind` is *op->kind.
+  bool Start(OpBase* op, const OpKind& kind) noexcept;
   // Cancel(): ask the kernel to cancel `op` (ASYNC_CANCEL); its CQE comes
   // later with -ECANCELED, or with its real result if it won the race.
   // A queued operation completes at once with -ECANCELED and is pushed on
@@ -52,8 +64,6 @@ class UringBackend final {
   // Abandon(): `op`'s coroutine is being destroyed: cancel it and drive the
   // ring until its CQE arrives, queueing (never resuming) other completions.
   void Abandon(OpBase* op, ReadyQueue& ready) noexcept;
-  // Cancel by token, from a request that may be stale (remote cancel).
-  void CancelToken(uint64_t token, ReadyQueue& ready) noexcept;
 
   // Turn(): submit everything prepared; if `wait`, block until at least one
   // completion or `timeout_ns` (-1: no limit); reap completions into
@@ -72,7 +82,8 @@ class UringBackend final {
   [[nodiscard]] bool supports(ring::abi::Op op) const noexcept {
     return probe_.supports(op);
   }
-  [[nodiscard]] size_t in_flight() const noexcept { return slots_.in_use(); }
+  // in_flight(): started and not yet completed, queued or in the kernel.
+  [[nodiscard]] size_t in_flight() const noexcept { return in_flight_; }
   // in_kernel(): submitted and not yet completed; never above max_in_kernel().
   [[nodiscard]] unsigned in_kernel() const noexcept { return in_kernel_; }
   [[nodiscard]] unsigned max_in_kernel() const noexcept { return max_in_flight_; }
@@ -86,12 +97,20 @@ class UringBackend final {
     return ring::abi::KernelTimespec{ns / 1000000000, ns % 1000000000};
   }
   // Puts `op` into the SQ, or back on the queue if there is no room.
-  bool Submit(OpBase* op) noexcept;
+  bool Submit(OpBase* op, const OpKind& kind) noexcept;
   ring::abi::Sqe* GetSqe(unsigned needed) noexcept;
   ring::abi::Sqe* GetSqeSlow(unsigned needed) noexcept;
   unsigned Reap(ReadyQueue& ready) noexcept;
   void Complete(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
+  // Complete() for everything but a plain success or failure: multishot,
+  // send_zc's two CQEs, an abandoned operation.
+  void CompleteSpecial(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
   void CompleteMultishot(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
+  // The bookkeeping of an operation that is done with the kernel.
+  void Finished() noexcept {
+    --in_kernel_;
+    --in_flight_;
+  }
   // What a failed operation returns: ETIMEDOUT for one its linked timeout
   // cancelled, and never the kernel's internal restart codes.
   static int32_t FailedResult(const OpBase* op, int32_t res) noexcept;
@@ -100,7 +119,7 @@ class UringBackend final {
 
   ring::Ring ring_;
   ring::Probe probe_;
-  SlotTable slots_;
+  size_t in_flight_ = 0;
   OpBase* queue_head_ = nullptr;   // operations waiting for room
   OpBase* queue_tail_ = nullptr;
   unsigned max_in_flight_ = 0;     // what the CQ can hold
@@ -121,29 +140,29 @@ class UringBackend final {
   return GetSqeSlow(needed);
 }
 
-[[gnu::always_inline]] inline bool UringBackend::Start(OpBase* op) noexcept {
-  if (!probe_.supports(op->kind->opcode)) {
+[[gnu::always_inline]] inline bool UringBackend::Start(OpBase* op, const OpKind& kind) noexcept {
+  if (!probe_.supports(kind.opcode)) [[unlikely]] {
     // The kernel lacks this opcode: degrade to the direct syscall.
-    op->res = static_cast<int32_t>(op->kind->attempt(op));
+    op->res = static_cast<int32_t>(kind.attempt(op));
     op->state = OpState::kDone;
     return false;
   }
-  op->token = slots_.Acquire(op);
-  if (in_kernel_ >= max_in_flight_ || queue_head_ != nullptr) {
+  ++in_flight_;
+  if (in_kernel_ >= max_in_flight_ || queue_head_ != nullptr) [[unlikely]] {
     op->state = OpState::kQueued;
     op->next = nullptr;
     if (queue_tail_) queue_tail_->next = op; else queue_head_ = op;
     queue_tail_ = op;
     return true;
   }
-  return Submit(op);
+  return Submit(op, kind);
 }
 
 
-[[gnu::always_inline]] inline bool UringBackend::Submit(OpBase* op) noexcept {
+[[gnu::always_inline]] inline bool UringBackend::Submit(OpBase* op, const OpKind& kind) noexcept {
   const bool linked_timeout = op->timeout_ns >= 0;
   ring::abi::Sqe* sqe = GetSqe(linked_timeout ? 2 : 1);
-  if (sqe == nullptr) {
+  if (sqe == nullptr) [[unlikely]] {
     op->state = OpState::kQueued;
     op->next = queue_head_;
     queue_head_ = op;
@@ -151,8 +170,8 @@ class UringBackend final {
     return true;
   }
   ++in_kernel_;
-  op->kind->prep(op, sqe);
-  ring::set_user_data(sqe, op->token);
+  kind.prep(op, sqe);
+  ring::set_user_data(sqe, reinterpret_cast<uint64_t>(op));
   op->state = OpState::kInFlight;
   if (linked_timeout) {
     ring::set_link(sqe);
@@ -166,42 +185,30 @@ class UringBackend final {
 
 
 [[gnu::always_inline]] inline void UringBackend::Complete(OpBase* op, int32_t res, uint32_t flags,
-                            ReadyQueue& ready) noexcept {
-  if (op->multishot) [[unlikely]] {
-    CompleteMultishot(op, res, flags, ready);
+                                                          ReadyQueue& ready) noexcept {
+  // One test for the common case: a single-shot operation's only CQE,
+  // with its coroutine waiting.
+  constexpr uint32_t kSpecialFlags = ring::abi::kCqeFMore | ring::abi::kCqeFNotif;
+  if (((flags & kSpecialFlags) | op->multishot | op->abandoned) != 0) [[unlikely]] {
+    CompleteSpecial(op, res, flags, ready);
     return;
   }
-  if (flags & ring::abi::kCqeFMore) {
-    // The first of two CQEs (send_zc: the result; its buffer is still in
-    // use until the notification). Keep the result, wait for the rest.
-    op->res = res;
-    op->cqe_flags = flags;
-    return;
-  }
-  if (flags & ring::abi::kCqeFNotif) res = op->res;
-  --in_kernel_;
-  slots_.Release(op->token);
+  Finished();
   if (res < 0) [[unlikely]] res = FailedResult(op, res);
   op->res = res;
   op->cqe_flags = flags;
   op->state = OpState::kDone;
-  if (op->abandoned) {
-    if (op->kind->discard) op->kind->discard(op, res, flags);
-    return;
-  }
   ready.Push(op->waiter);
 }
 
 
 [[gnu::always_inline]] inline unsigned UringBackend::Reap(ReadyQueue& ready) noexcept {
   unsigned n = ring_.for_each_cqe([&](const ring::abi::Cqe& cqe) __attribute__((always_inline)) {
-    if (cqe.user_data == kTagWake) {
-      wake_armed_ = false;
+    if (cqe.user_data & kReservedTag) [[unlikely]] {
+      if (cqe.user_data == kTagWake) wake_armed_ = false;
       return;
     }
-    if (OpBase* op = slots_.Find(cqe.user_data)) {
-      Complete(op, cqe.res, cqe.flags, ready);
-    }
+    Complete(reinterpret_cast<OpBase*>(cqe.user_data), cqe.res, cqe.flags, ready);
   });
   if (queue_head_ != nullptr) [[unlikely]] StartQueued();
   return n;

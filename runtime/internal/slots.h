@@ -1,12 +1,9 @@
 // zring/runtime/internal/slots.h — the table that turns a 64-bit token
-// (io_uring user_data, an epoll tag, a remote cancel request) back into an
-// operation, safely.
+// (the poll backend's timers) back into an operation, safely.
 //
 // A token is (generation << 32 | index). Freeing a slot bumps its
-// generation, so a token that outlived its operation — a late CQE, a
-// cancel request posted from another thread just as the operation
-// finished — no longer resolves. Tokens with the top bit set are reserved
-// for the runtime's own internal operations and never name a slot.
+// generation, so a token that outlived its operation — a timer of an
+// operation that finished some other way — no longer resolves.
 #pragma once
 
 #include <cstdint>
@@ -15,11 +12,6 @@
 #include "zring/runtime/op.h"
 
 namespace zring::detail {
-
-inline constexpr uint64_t kReservedTag = uint64_t{1} << 63;
-inline constexpr uint64_t kTagWake = kReservedTag | 1;    // cross-thread wake-up
-inline constexpr uint64_t kTagIgnore = kReservedTag | 2;  // cancels, link timeouts
-inline constexpr uint64_t kTagMsgWake = kReservedTag | 3; // MSG_RING from another ring
 
 class SlotTable final {
  public:
@@ -39,7 +31,6 @@ class SlotTable final {
 
   // Find(): the live operation a token names, or nullptr.
   [[nodiscard]] OpBase* Find(uint64_t token) const noexcept {
-    if (token & kReservedTag) return nullptr;
     uint32_t index = static_cast<uint32_t>(token);
     if (index >= slots_.size()) return nullptr;
     const Slot& s = slots_[index];
