@@ -122,8 +122,10 @@ struct OpBase : ScopeLink {
     void operator()() const noexcept;
   };
   using OwnStopCallback = std::stop_callback<CancelOnStop>;
-  // Storage for the std::stop_callback of StopLink::kOwn.
-  alignas(OwnStopCallback) unsigned char own_stop[sizeof(OwnStopCallback)];
+  // Storage for the std::stop_callback of StopLink::kOwn. Words, not
+  // chars: a char array in an awaiter built on the stack would make GCC's
+  // -fstack-protector guard every coroutine that awaits one.
+  alignas(OwnStopCallback) uintptr_t own_stop[sizeof(OwnStopCallback) / sizeof(uintptr_t)];
 
   OpBase() noexcept = default;
   // Operations are built by value in factory functions; only an operation
@@ -268,8 +270,10 @@ class Operation : public detail::OpBase {
   }
 
   bool await_ready() const noexcept { return false; }
+  // Inlined into the awaiting coroutine: starting an operation is a few
+  // dozen instructions, less than a call's own cost in saved registers.
   template <class Promise>
-  bool await_suspend(std::coroutine_handle<Promise> h) noexcept {
+  [[gnu::always_inline]] bool await_suspend(std::coroutine_handle<Promise> h) noexcept {
     if constexpr (requires { h.promise().stop; }) {
       if (stop == nullptr) {
         stop = h.promise().stop;

@@ -369,7 +369,7 @@ class CurrentRuntime final {
 [[gnu::always_inline]] inline void Runtime::RunReady() {
   // Only what is ready now: coroutines readied meanwhile wait for the next
   // turn, so I/O is submitted at least once per batch.
-  for (size_t n = ready_.size(); n > 0 && !ready_.empty(); --n) ready_.Pop().resume();
+  for (const size_t end = ready_.tail(); ready_.head() != end;) ready_.Pop().resume();
 }
 
 [[gnu::always_inline]] inline core::Result<void> Runtime::Turn(bool wait) {

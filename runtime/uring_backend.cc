@@ -57,6 +57,29 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries, unsigned cq_en
   return b;
 }
 
+bool UringBackend::SubmitWithTimeout(OpBase* op) noexcept {
+  Sqe* sqe = GetSqe(2);
+  if (sqe == nullptr) return Requeue(op);
+  ++in_kernel_;
+  op->kind->prep(op, sqe);
+  ring::set_user_data(sqe, reinterpret_cast<uint64_t>(op));
+  ring::set_link(sqe);
+  op->state = OpState::kInFlight;
+  op->ts = Timespec(op->timeout_ns);
+  Sqe* t = ring_.get_sqe();  // room checked above
+  ring::prep_link_timeout(t, &op->ts);
+  ring::set_user_data(t, kTagIgnore);
+  return true;
+}
+
+bool UringBackend::Requeue(OpBase* op) noexcept {
+  op->state = OpState::kQueued;
+  op->next = queue_head_;
+  queue_head_ = op;
+  if (!queue_tail_) queue_tail_ = op;
+  return true;
+}
+
 void UringBackend::StartQueued() noexcept {
   while (queue_head_ != nullptr && in_kernel_ < max_in_flight_) {
     OpBase* op = queue_head_;

@@ -98,6 +98,10 @@ class UringBackend final {
   }
   // Puts `op` into the SQ, or back on the queue if there is no room.
   bool Submit(OpBase* op, const OpKind& kind) noexcept;
+  // Submit() of an operation with a linked timeout: two SQEs.
+  bool SubmitWithTimeout(OpBase* op) noexcept;
+  // Puts `op` back at the head of the queue (the SQ is full); true.
+  bool Requeue(OpBase* op) noexcept;
   ring::abi::Sqe* GetSqe(unsigned needed) noexcept;
   ring::abi::Sqe* GetSqeSlow(unsigned needed) noexcept;
   unsigned Reap(ReadyQueue& ready) noexcept;
@@ -160,26 +164,13 @@ class UringBackend final {
 
 
 [[gnu::always_inline]] inline bool UringBackend::Submit(OpBase* op, const OpKind& kind) noexcept {
-  const bool linked_timeout = op->timeout_ns >= 0;
-  ring::abi::Sqe* sqe = GetSqe(linked_timeout ? 2 : 1);
-  if (sqe == nullptr) [[unlikely]] {
-    op->state = OpState::kQueued;
-    op->next = queue_head_;
-    queue_head_ = op;
-    if (!queue_tail_) queue_tail_ = op;
-    return true;
-  }
+  if (op->timeout_ns >= 0) [[unlikely]] return SubmitWithTimeout(op);
+  ring::abi::Sqe* sqe = GetSqe(1);
+  if (sqe == nullptr) [[unlikely]] return Requeue(op);
   ++in_kernel_;
   kind.prep(op, sqe);
   ring::set_user_data(sqe, reinterpret_cast<uint64_t>(op));
   op->state = OpState::kInFlight;
-  if (linked_timeout) {
-    ring::set_link(sqe);
-    op->ts = Timespec(op->timeout_ns);
-    ring::abi::Sqe* t = ring_.get_sqe();  // room checked above
-    ring::prep_link_timeout(t, &op->ts);
-    ring::set_user_data(t, kTagIgnore);
-  }
   return true;
 }
 
