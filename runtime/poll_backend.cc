@@ -236,13 +236,15 @@ core::Result<void> PollBackend::Turn(bool wait, int64_t timeout_ns,
   }
 
   events_.clear();
-  core::Result<void> r = core::Ok();
+  core::Result<bool> r = false;
   if (wait && spin_ns > 0) {
+    // A wake drained while spinning is work too: sleeping after it would
+    // wait for a wake that already came.
     int64_t until = NowNs() + spin_ns;
     do {
       r = readiness_->Wait(0, events_);
-    } while (r && events_.empty() && NowNs() < until);
-    if (r && events_.empty()) r = readiness_->Wait(timeout_ms, events_);
+    } while (r && !*r && events_.empty() && NowNs() < until);
+    if (r && !*r && events_.empty()) r = readiness_->Wait(timeout_ms, events_);
   } else {
     r = readiness_->Wait(timeout_ms, events_);
   }

@@ -33,15 +33,17 @@ class EpollReadiness final : public Readiness {
     return r;
   }
 
-  core::Result<void> Wait(int timeout_ms, std::vector<Event>& out) noexcept override {
+  core::Result<bool> Wait(int timeout_ms, std::vector<Event>& out) noexcept override {
     core::EpollEvent events[64];
     core::Result<int> n = core::epoll_pwait(epoll_.get(), events, 64, timeout_ms);
     if (!n) return n.error();
+    bool woken = false;
     for (int i = 0; i < *n; ++i) {
       const uint32_t revents = events[i].events;
       if (events[i].data == kWakeData) {
         uint64_t drained;
         (void)core::read(wake_fd_, &drained, sizeof drained);
+        woken = true;
         continue;
       }
       const bool failed = (revents & (core::epoll::err | core::epoll::hup)) != 0;
@@ -49,7 +51,7 @@ class EpollReadiness final : public Readiness {
                      (revents & (core::epoll::in | core::epoll::rdhup)) != 0,
                      (revents & core::epoll::out) != 0, failed});
     }
-    return core::Ok();
+    return woken;
   }
 
   const char* name() const noexcept override { return "epoll"; }

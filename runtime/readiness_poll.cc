@@ -40,14 +40,15 @@ class PollReadiness final : public Readiness {
     return core::Ok();
   }
 
-  core::Result<void> Wait(int timeout_ms, std::vector<Event>& out) noexcept override {
+  core::Result<bool> Wait(int timeout_ms, std::vector<Event>& out) noexcept override {
     const int saved = errno;
     const int n = ::poll(set_.data(), set_.size(), timeout_ms);
     const int error = errno;
     errno = saved;
     if (n < 0) return core::Errno(error);
-    if (n == 0) return core::Ok();
-    if (set_[0].revents & POLLIN) {
+    if (n == 0) return false;
+    const bool woken = (set_[0].revents & POLLIN) != 0;
+    if (woken) {
       uint64_t drained;
       (void)core::read(set_[0].fd, &drained, sizeof drained);
     }
@@ -64,7 +65,7 @@ class PollReadiness final : public Readiness {
       // is watched again by the next Watch().
       if (revents & POLLNVAL) Remove(fd, static_cast<int>(i));
     }
-    return core::Ok();
+    return woken;
   }
 
   const char* name() const noexcept override { return "poll(2)"; }

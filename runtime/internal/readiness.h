@@ -36,8 +36,9 @@ class Readiness {
   // (a regular file for epoll, a closed fd).
   virtual core::Result<void> Watch(int fd, bool read, bool write) noexcept = 0;
   // Wait(): up to `timeout_ms` (-1: no limit, 0: only look), appending to
-  // `out` what became ready.
-  virtual core::Result<void> Wait(int timeout_ms, std::vector<Event>& out) noexcept = 0;
+  // `out` what became ready. True when the wake fd fired: another thread
+  // has work for the loop even if `out` is empty.
+  virtual core::Result<bool> Wait(int timeout_ms, std::vector<Event>& out) noexcept = 0;
   // The line Runtime::backend_info() gives for it.
   [[nodiscard]] virtual const char* name() const noexcept = 0;
 };

@@ -9,10 +9,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <coroutine>
+#include <future>
 #include <memory>
 #include <vector>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -364,6 +367,53 @@ TEST(PollReadiness, BackendInfoNamesTheWayItWaits) {
       co_await h;
     }());
     EXPECT_EQ(got, "ready");
+  }
+}
+
+// Parking (RuntimeOptions::spin): a post() from another thread that lands
+// while the loop spins ends the spin. It must not be drained by the spin
+// and then slept through: the loop would wait for a wake that already
+// came. The spin is 10 s, so the post lands inside it; a second wake after
+// 30 s turns a lost wake into a failure instead of a hang.
+TEST(Parking, AWakeDuringTheSpinIsNotLost) {
+  struct Way {
+    BackendKind backend;
+    bool poll_syscall;
+    const char* name;
+  };
+  for (Way way : {Way{BackendKind::kUring, false, "io_uring"}, Way{BackendKind::kPoll, false, "epoll"},
+                  Way{BackendKind::kPoll, true, "poll(2)"}}) {
+    SCOPED_TRACE(way.name);
+    RuntimeOptions options;
+    options.backend = way.backend;
+    options.poll_syscall = way.poll_syscall;
+    options.spin = 10s;
+    auto created = Runtime::Create(options);
+    ASSERT_TRUE(created.ok()) << created.error().name();
+    Runtime* rt = created->get();
+
+    std::promise<std::coroutine_handle<>> parked;
+    std::promise<void> resumed;
+    bool rescued = false;
+    std::thread poster([&] {
+      rt->post(parked.get_future().get());
+      if (resumed.get_future().wait_for(30s) == std::future_status::timeout) {
+        rescued = true;
+        rt->post(std::noop_coroutine());
+      }
+    });
+    struct Park {
+      std::promise<std::coroutine_handle<>>* to;
+      bool await_ready() const noexcept { return false; }
+      void await_suspend(std::coroutine_handle<> h) { to->set_value(h); }
+      void await_resume() const noexcept {}
+    };
+    rt->block_on([&]() -> Task<> {
+      co_await Park{&parked};
+      resumed.set_value();
+    }());
+    poster.join();
+    EXPECT_FALSE(rescued) << "the wake was lost: the loop slept until a second one";
   }
 }
 
