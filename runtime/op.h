@@ -106,7 +106,7 @@ struct OpBase : ScopeLink {
   uint16_t attempts = 0;      // syscalls tried so far (poll backend)
   uint64_t token;             // the poll backend's slot token (internal/slots.h)
   OpBase* next;               // intrusive list of queued operations
-  Runtime* runtime;           // set when it starts
+  Runtime* runtime = nullptr; // set when it starts
   std::coroutine_handle<> waiter;
 
   // A linked timeout (with_timeout): nanoseconds, or -1 for none; `ts` is
