@@ -72,7 +72,12 @@ void OpBase::DropOwnStop() noexcept {
   // queued for the runtime is withdrawn next.
   std::launder(reinterpret_cast<OwnStopCallback*>(own_stop))->~OwnStopCallback();
   stop_link = StopLink::kNone;
-  if (runtime) runtime->ForgetCancel(this);
+  // A withdrawn request still counts when the operation goes on without
+  // its waiter (a multishot request after a result was taken): cancel it
+  // here, on the runtime's thread.
+  if (runtime && runtime->ForgetCancel(this) && NeedsBackend(state) && state != OpState::kDone) {
+    runtime->Cancel(this);
+  }
 }
 
 // The general path of StartOp(): no runtime, a scope to arm or of another
@@ -265,10 +270,10 @@ void Runtime::ForgetScope(detail::StopScope* scope) noexcept {
   std::erase(remote_scope_cancels_, scope);
 }
 
-void Runtime::ForgetCancel(detail::OpBase* op) noexcept {
-  if (!remote_pending_.load(std::memory_order_acquire)) return;
+bool Runtime::ForgetCancel(detail::OpBase* op) noexcept {
+  if (!remote_pending_.load(std::memory_order_acquire)) return false;
   std::lock_guard<std::mutex> lock(remote_mutex_);
-  std::erase(remote_cancels_, op);
+  return std::erase(remote_cancels_, op) != 0;
 }
 
 void Runtime::post(std::coroutine_handle<> h) {

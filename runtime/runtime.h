@@ -132,8 +132,9 @@ class Runtime final {
   void Cancel(detail::OpBase* op) noexcept;
   void Abandon(detail::OpBase* op) noexcept;
   void RequestCancel(detail::OpBase* op) noexcept;  // any thread
-  // `op` dropped its own stop callback: no request for it may still be queued.
-  void ForgetCancel(detail::OpBase* op) noexcept;
+  // `op` dropped its own stop callback: no request for it may still be
+  // queued. True when one was (the caller still owes the cancel).
+  bool ForgetCancel(detail::OpBase* op) noexcept;
   // Cancels every operation in flight under `scope`; from any thread.
   void RequestCancel(detail::StopScope* scope) noexcept;
   // The task of `scope` ended: no request for it may still be queued.
@@ -369,7 +370,10 @@ class CurrentRuntime final {
 [[gnu::always_inline]] inline void Runtime::RunReady() {
   // Only what is ready now: coroutines readied meanwhile wait for the next
   // turn, so I/O is submitted at least once per batch.
-  for (const size_t end = ready_.tail(); ready_.head() != end;) ready_.Pop().resume();
+  // Signed distance, not `!=`: a nested block_on() inside a resumed
+  // coroutine may run the queue past `end`.
+  const size_t end = ready_.tail();
+  while (static_cast<std::ptrdiff_t>(end - ready_.head()) > 0) ready_.Pop().resume();
 }
 
 [[gnu::always_inline]] inline core::Result<void> Runtime::Turn(bool wait) {

@@ -4,8 +4,8 @@
 // An operation's address is its user_data: it stays alive until its CQE
 // arrives (op.h), so a CQE always names a live operation, and a cancel
 // request names it too (the kernel takes SQEs in order, so a cancel is
-// never applied to a later operation at the same address). Tags with the
-// top bit set are the backend's own requests. The SQEs of a whole loop
+// never applied to a later operation at the same address). Small integer
+// tags are the backend's own requests. The SQEs of a whole loop
 // turn go to the kernel in the single io_uring_enter that also waits for
 // completions.
 // Backpressure instead of failure: when the SQ is full it is flushed early,
@@ -28,12 +28,13 @@
 
 namespace zring::detail {
 
-// user_data of the backend's own requests: the top bit, which no user-space
-// address has, set.
-inline constexpr uint64_t kReservedTag = uint64_t{1} << 63;
-inline constexpr uint64_t kTagWake = kReservedTag | 1;    // cross-thread wake-up
-inline constexpr uint64_t kTagIgnore = kReservedTag | 2;  // cancels, link timeouts
-inline constexpr uint64_t kTagMsgWake = kReservedTag | 3; // MSG_RING from another ring
+// user_data of the backend's own requests: small integers, which no
+// operation's address can be (the top bits are no use as a marker: tagged
+// pointers, as under HWASan on aarch64, set them).
+inline constexpr uint64_t kTagWake = 1;     // cross-thread wake-up
+inline constexpr uint64_t kTagIgnore = 2;   // cancels, link timeouts
+inline constexpr uint64_t kTagMsgWake = 3;  // MSG_RING from another ring
+inline constexpr uint64_t kLastTag = kTagMsgWake;
 
 class UringBackend final {
  public:
@@ -195,7 +196,7 @@ class UringBackend final {
 
 [[gnu::always_inline]] inline unsigned UringBackend::Reap(ReadyQueue& ready) noexcept {
   unsigned n = ring_.for_each_cqe([&](const ring::abi::Cqe& cqe) __attribute__((always_inline)) {
-    if (cqe.user_data & kReservedTag) [[unlikely]] {
+    if (cqe.user_data <= kLastTag) [[unlikely]] {
       if (cqe.user_data == kTagWake) wake_armed_ = false;
       return;
     }
