@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -324,6 +325,116 @@ TEST_P(MultishotTest, CancelledWaitersNeverLeak) {
     for (int c : clients) ::close(c);
   }());
   EXPECT_EQ(CountOpenFds(), before);
+}
+
+// next(), noting as its coroutine resumes, before the entry is taken,
+// whether the runtime has cancelled the request yet (Cancel() sets
+// cancel_requested).
+struct NextNotingCancel {
+  MultishotRecv::Next inner;
+  const MultishotRecv* stream;
+  bool* cancelled_at_resume;
+  bool await_ready() noexcept { return inner.await_ready(); }
+  template <class Promise>
+  bool await_suspend(std::coroutine_handle<Promise> h) noexcept {
+    return inner.await_suspend(h);
+  }
+  auto await_resume() noexcept {
+    *cancelled_at_resume = stream->cancel_requested;
+    return inner.await_resume();
+  }
+};
+
+// A task (A) waits in next(); its token is stopped from another thread
+// (by B) while A is already queued to resume with a result. The stop
+// callback only queues the cancel for the runtime's next turn, and A,
+// resuming first, takes its entry and drops the callback, which withdraws
+// the queued request. The request must still end, on the spot, not run on
+// until A's next next(). io_uring only: on
+// the poll backend each next() is one operation, over by the time its
+// waiter resumes, so there is nothing left to cancel.
+TEST_P(MultishotTest, RemoteStopWithdrawnAfterATakenEntryStillCancels) {
+  if (GetParam() != BackendKind::kUring) {
+    GTEST_SKIP() << "io_uring only: the poll backend runs one operation per next()";
+  }
+  SocketPair p;
+  // Recorded in the runtime, checked once it is done.
+  bool armed = false;                  // one multishot request, in the kernel
+  bool stopped = false;                // B has stopped A's token
+  bool stopped_before_take = false;    // ... before A took its entry
+  bool cancelled_at_resume = true;     // the runtime acted on the stop first
+  std::string first;                   // what A took
+  size_t in_flight_after_stop = 0;
+  std::string left_in_socket;          // sent after the stop, not consumed
+  bool next_ran = false;
+  core::Result<size_t> next_result = size_t{0};
+  rt().block_on([&]() -> Task<> {
+    auto group = BufferGroup::Create(11, 4, 64);
+    EXPECT_TRUE(group.ok());
+    if (!group) co_return;
+    MultishotRecv received(p.a, **group);
+    // A waits in next() under its task's token, through the stream's own
+    // stop callback.
+    auto reader = [&]() -> Task<> {
+      core::Result<Buffer> b =
+          co_await NextNotingCancel{received.next(), &received, &cancelled_at_resume};
+      stopped_before_take = stopped;
+      if (b && b->size() > 0) first.assign(b->data(), b->size());
+    };
+    JoinHandle<void> a = rt().spawn(reader());
+    co_await zring::yield();  // A arms the request
+    co_await zring::yield();  // a Turn submits it: the kernel waits for data
+    armed = received.multishot && rt().uring()->in_flight() == 1;
+    if (!armed) {
+      a.cancel();
+      co_await a;
+      co_return;
+    }
+    // B writes and yields in one batch, so it is queued before the Turn
+    // that reaps A's completion: in the next batch B runs, then A, with no
+    // DrainRemote() between them.
+    auto stopper = [&]() -> Task<> {
+      EXPECT_EQ(::write(p.b, "first", 5), 5);
+      co_await zring::yield();
+      // From another thread: the callback queues the cancel, runs none.
+      std::thread([&] { a.cancel(); }).join();
+      stopped = true;
+    };
+    co_await rt().spawn(stopper());
+    co_await a;
+    for (int i = 0; i < 3; ++i) co_await zring::nop();
+    in_flight_after_stop = rt().uring()->in_flight();
+    // A request still running would take this into a buffer.
+    EXPECT_EQ(::write(p.b, "late", 4), 4);
+    for (int i = 0; i < 3; ++i) co_await zring::nop();
+    char buf[16];
+    ssize_t n = ::recv(p.a, buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0) left_in_socket.assign(buf, static_cast<size_t>(n));
+    // next() would wait forever on a request that runs and took nothing.
+    if (rt().uring()->in_flight() == 0 || left_in_socket.empty()) {
+      next_ran = true;
+      core::Result<Buffer> r = co_await received.next();
+      if (r) {
+        next_result = r->size();
+      } else {
+        next_result = r.error();
+      }
+    }
+  }());
+  if (!armed) GTEST_SKIP() << "this kernel has no multishot recv";
+  // The interleaving happened: stopped from another thread while A was
+  // queued, acted on by nobody before A took its entry.
+  ASSERT_TRUE(stopped_before_take) << "B did not stop the token before A resumed";
+  ASSERT_FALSE(cancelled_at_resume) << "the runtime cancelled before A took its entry";
+  EXPECT_EQ(first, "first");
+  // The stop was not lost: the request ended without another next().
+  EXPECT_EQ(in_flight_after_stop, 0u);
+  EXPECT_EQ(left_in_socket, "late");
+  EXPECT_TRUE(next_ran);
+  EXPECT_FALSE(next_result.ok()) << "next() returned " << *next_result << " bytes";
+  if (!next_result) {
+    EXPECT_EQ(next_result.error(), core::err::canceled);
+  }
 }
 
 // An operation armed as multishot whose OpKind has its own deliver hook
