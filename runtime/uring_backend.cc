@@ -186,7 +186,6 @@ int32_t UringBackend::FailedResult(const OpBase* op, int32_t res) noexcept {
   return res;
 }
 
-
 void UringBackend::Abandon(OpBase* op, ReadyQueue& ready) noexcept {
   op->abandoned = true;
   if (op->state == OpState::kQueued) {

@@ -5,9 +5,10 @@
 // arrives (op.h), so a CQE always names a live operation, and a cancel
 // request names it too (the kernel takes SQEs in order, so a cancel is
 // never applied to a later operation at the same address). Small integer
-// tags are the backend's own requests. The SQEs of a whole loop
-// turn go to the kernel in the single io_uring_enter that also waits for
-// completions.
+// tags are the backend's own requests.
+//
+// The SQEs of a whole loop turn go to the kernel in the single
+// io_uring_enter that also waits for completions.
 // Backpressure instead of failure: when the SQ is full it is flushed early,
 // and when as many operations are in flight as the CQ holds (half its
 // entries: an operation may post two), new ones wait in a queue until a
