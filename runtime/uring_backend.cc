@@ -143,13 +143,9 @@ void UringBackend::CompleteSpecial(OpBase* op, int32_t res, uint32_t flags,
     return;
   }
   if (flags & ring::abi::kCqeFNotif) res = op->res;
-  Finished();
-  if (res < 0) res = FailedResult(op, res);
-  op->res = res;
-  op->cqe_flags = flags;
-  op->state = OpState::kDone;
+  Settle(op, res, flags);
   if (op->abandoned) {
-    if (op->kind->discard) op->kind->discard(op, res, flags);
+    if (op->kind->discard) op->kind->discard(op, op->res, flags);
     return;
   }
   ready.Push(op->waiter);

@@ -117,6 +117,9 @@ class UringBackend final {
     --in_kernel_;
     --in_flight_;
   }
+  // Settle(): a single-shot operation's last CQE: the operation is done and
+  // holds its result. Shared by Complete() and CompleteSpecial().
+  void Settle(OpBase* op, int32_t res, uint32_t flags) noexcept;
   // What a failed operation returns: ETIMEDOUT for one its linked timeout
   // cancelled, and never the kernel's internal restart codes.
   static int32_t FailedResult(const OpBase* op, int32_t res) noexcept;
@@ -177,6 +180,16 @@ class UringBackend final {
 }
 
 
+[[gnu::always_inline]] inline void UringBackend::Settle(OpBase* op, int32_t res,
+                                                        uint32_t flags) noexcept {
+  Finished();
+  if (res < 0) [[unlikely]] res = FailedResult(op, res);
+  op->res = res;
+  op->cqe_flags = flags;
+  op->state = OpState::kDone;
+}
+
+
 [[gnu::always_inline]] inline void UringBackend::Complete(OpBase* op, int32_t res, uint32_t flags,
                                                           ReadyQueue& ready) noexcept {
   // One test for the common case: a single-shot operation's only CQE,
@@ -186,11 +199,7 @@ class UringBackend final {
     CompleteSpecial(op, res, flags, ready);
     return;
   }
-  Finished();
-  if (res < 0) [[unlikely]] res = FailedResult(op, res);
-  op->res = res;
-  op->cqe_flags = flags;
-  op->state = OpState::kDone;
+  Settle(op, res, flags);
   ready.Push(op->waiter);
 }
 
