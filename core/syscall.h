@@ -10,7 +10,8 @@
 //
 // x86_64, aarch64, riscv64 and loongarch64 use inline asm (arch/*.h), so a
 // call costs the syscall and nothing else; other targets go through libc's
-// syscall() (arch/generic.h), normalised to the same contract.
+// syscall() (arch/generic.h), normalised to the same contract; a host that
+// is not Linux goes through its libc functions (arch/host.h).
 //
 // Most code wants the typed wrappers in the other core/ headers, which
 // return Result<T>.
@@ -19,7 +20,18 @@
 #include <cstdint>
 #include <type_traits>
 
-#if defined(__x86_64__)
+// A host that is not Linux has no Linux syscalls to make: there, and on
+// Linux with --config=host, core/'s calls go through the host's libc
+// (arch/host.h), which takes Linux's numbers, flags and layouts and
+// translates them.
+#if !defined(__linux__) && !defined(ZRING_CORE_HOST_SYSCALLS)
+#define ZRING_CORE_HOST_SYSCALLS 1
+#endif
+
+#if defined(ZRING_CORE_HOST_SYSCALLS)
+#include "zring/core/arch/host.h"
+#include "zring/core/arch/host_sysnr.h"
+#elif defined(__x86_64__)
 #include "zring/core/arch/x86_64.h"
 #include "zring/core/internal/sysnr_x86_64.h"
 #elif defined(__aarch64__)
@@ -40,10 +52,17 @@
 namespace zring::core {
 
 // True where syscalls go through inline asm rather than libc.
-#if defined(ZRING_CORE_GENERIC_SYSCALL)
+#if defined(ZRING_CORE_GENERIC_SYSCALL) || defined(ZRING_CORE_HOST_SYSCALLS)
 inline constexpr bool kInlineSyscalls = false;
 #else
 inline constexpr bool kInlineSyscalls = true;
+#endif
+// True where syscalls go through the host's libc functions (arch/host.h):
+// calls a host lacks (io_uring, epoll, eventfd, ...) fail with ENOSYS.
+#if defined(ZRING_CORE_HOST_SYSCALLS)
+inline constexpr bool kHostSyscalls = true;
+#else
+inline constexpr bool kHostSyscalls = false;
 #endif
 
 // arg(): one syscall argument as a `long`.
