@@ -29,16 +29,31 @@ bool IsTimer(const OpBase* op) {
 
 core::Result<PollBackend> PollBackend::Create(bool use_poll, std::string* why) {
   PollBackend b;
+  // Woken by an eventfd, or where there is none (a host that is not
+  // Linux) by a pipe.
   core::Result<int> efd =
       core::eventfd2(0, core::efd::cloexec | core::efd::nonblock);
-  if (!efd) return efd.error();
-  b.wake_fd_ = core::Fd(*efd);
-  core::Result<std::unique_ptr<Readiness>> r =
-      use_poll ? Readiness::Poll(b.wake_fd_.get()) : Readiness::Epoll(b.wake_fd_.get());
+  if (efd) {
+    b.wake_fd_ = core::Fd(*efd);
+  } else if (efd.error() == core::err::nosys) {
+    core::Result<core::PipeFds> p = core::pipe2(core::o::cloexec | core::o::nonblock);
+    if (!p) return p.error();
+    b.wake_fd_ = core::Fd(p->read);
+    b.wake_write_fd_ = core::Fd(p->write);
+  } else {
+    return efd.error();
+  }
+  core::Result<std::unique_ptr<Readiness>> r = core::err::nosys;
+  if (!use_poll) r = Readiness::Epoll(b.wake_fd_.get());
+  if (use_poll || (!r && r.error() == core::err::nosys)) r = Readiness::Poll(b.wake_fd_.get());
   if (!r) return r.error();
   b.readiness_ = std::move(*r);
   b.events_.reserve(64);
-  if (why) *why += std::string(b.readiness_->name()) + " readiness + direct syscalls; ";
+  if (why) {
+    *why += std::string(b.readiness_->name()) + " readiness + direct syscalls";
+    if (b.wake_write_fd_.valid()) *why += ", woken by a pipe";
+    *why += "; ";
+  }
   return b;
 }
 
@@ -264,8 +279,10 @@ core::Result<void> PollBackend::Turn(bool wait, int64_t timeout_ns,
 }
 
 void PollBackend::Wake() noexcept {
+  // Eight bytes: what an eventfd takes (a pipe takes anything).
   uint64_t one = 1;
-  (void)core::write(wake_fd_.get(), &one, sizeof one);
+  const core::Fd& to = wake_write_fd_.valid() ? wake_write_fd_ : wake_fd_;
+  (void)core::write(to.get(), &one, sizeof one);
 }
 
 }  // namespace zring::detail

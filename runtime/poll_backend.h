@@ -69,7 +69,8 @@ class PollBackend final {
   int64_t NextTimerNs() const noexcept;
   FdWaiters& Waiters(int fd);
 
-  core::Fd wake_fd_;
+  core::Fd wake_fd_;        // an eventfd, or a pipe's read end
+  core::Fd wake_write_fd_;  // the pipe's write end, when it is a pipe
   std::unique_ptr<Readiness> readiness_;
   std::vector<Readiness::Event> events_;  // reused by every Turn()
   SlotTable slots_;

@@ -41,8 +41,7 @@ class EpollReadiness final : public Readiness {
     for (int i = 0; i < *n; ++i) {
       const uint32_t revents = events[i].events;
       if (events[i].data == kWakeData) {
-        uint64_t drained;
-        (void)core::read(wake_fd_, &drained, sizeof drained);
+        DrainWake(wake_fd_);
         woken = true;
         continue;
       }

@@ -11,9 +11,20 @@
 #include <memory>
 #include <vector>
 
+#include "zring/core/io.h"
 #include "zring/core/result.h"
 
 namespace zring::detail {
+
+// DrainWake(): empties the wake fd, an eventfd (one read of its counter)
+// or, where there is no eventfd, the read end of a pipe (every byte).
+inline void DrainWake(int wake_fd) noexcept {
+  unsigned char buf[64];
+  for (;;) {
+    core::Result<size_t> n = core::read(wake_fd, buf, sizeof buf);
+    if (!n || *n < sizeof buf) return;
+  }
+}
 
 class Readiness {
  public:

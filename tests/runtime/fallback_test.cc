@@ -24,12 +24,19 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "zring/core/io_uring.h"
+#include "zring/core/syscall.h"
 #include "zring/runtime/ops.h"
 #include "zring/runtime/runtime.h"
+#include "zring/runtime/sync.h"
+
+#if defined(ZRING_CORE_HOST_SYSCALLS)
+#include "zring/core/arch/host_internal.h"
+#endif
 
 namespace zring {
 namespace {
@@ -246,6 +253,63 @@ TEST(FallbackTest, EnvironmentUringUnderSeccompIsAnError) {
   if (child.exit_code == kChildCannotFilter) GTEST_SKIP() << child.text;
   EXPECT_EQ(child.exit_code, kChildOk) << child.text;
 }
+
+// --- a host that is not Linux ---------------------------------------------
+
+#if defined(ZRING_CORE_HOST_SYSCALLS)
+// Through core's host layer with Linux's own calls refused (io_uring,
+// epoll, eventfd all ENOSYS), as on a BSD or macOS host: the runtime picks
+// poll(2) and a pipe, says so, and serves TCP, timeouts and cross-thread
+// wake-ups.
+TEST(FallbackTest, HostWithoutLinuxCallsRunsOnPollAndPipe) {
+  ChildReport child = RunInChild([](int*) -> std::string {
+    ::unsetenv("ZRING_BACKEND");
+    ::unsetenv("ZRING_READINESS");
+    core::arch::host::PretendNotLinux(true);
+    auto rt = Runtime::Create();
+    if (!rt) return std::string("Runtime::Create: ") + rt.error().name();
+    const std::string reason = (*rt)->backend_info().reason;
+    if ((*rt)->backend() != BackendKind::kPoll) return "not poll: " + reason;
+    for (const char* part : {"ENOSYS", "host's libc", "poll(2)", "pipe"}) {
+      if (!Contains(reason, part)) return std::string("the reason lacks \"") + part + "\": " + reason;
+    }
+    std::string got = (*rt)->block_on(PingOverLoopback(**rt));
+    if (got != "ping") return "TCP round trip: " + got + "; reason: " + reason;
+
+    // A receive nobody answers times out.
+    auto timed_out = [](int fd) -> Task<core::Result<size_t>> {
+      char buf[4];
+      co_return co_await zring::recv(fd, buf, sizeof buf).timeout(std::chrono::milliseconds(20));
+    };
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) return "socketpair";
+    core::Result<size_t> r = (*rt)->block_on(timed_out(pair[0]));
+    ::close(pair[0]);
+    ::close(pair[1]);
+    if (r.ok() || r.error() != core::err::timedout) {
+      return std::string("recv with a timeout: ") + (r.ok() ? "data" : r.error().name());
+    }
+
+    // Another thread wakes the loop out of poll(2) through the pipe.
+    Event event;
+    auto wait = [](Event& e) -> Task<core::Result<void>> { co_return co_await e.wait(); };
+    std::thread setter([&event] { event.set(); });
+    core::Result<void> woke = (*rt)->block_on(wait(event));
+    setter.join();
+    if (!woke) return std::string("Event::wait: ") + woke.error().name();
+    std::printf("[ child    ] backend_info().reason: %s\n", reason.c_str());
+    std::fflush(stdout);
+    return std::string();
+  });
+  EXPECT_EQ(child.exit_code, kChildOk) << child.text;
+}
+#else
+TEST(FallbackTest, HostWithoutLinuxCallsRunsOnPollAndPipe) {
+  static_assert(!core::kHostSyscalls);
+  GTEST_SKIP() << "core/ makes raw syscalls in this build; .ci/run runs this case with "
+                  "--config=host";
+}
+#endif
 
 // --- ZRING_BACKEND ----------------------------------------------------------
 
