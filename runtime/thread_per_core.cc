@@ -25,8 +25,9 @@ core::Result<std::unique_ptr<ThreadPerCore>> ThreadPerCore::Create(
   unsigned ready = 0;
   core::Errno first_error;
 
+  // One stop source for all: stop() asks every loop at once.
   for (unsigned i = 0; i < n; ++i) {
-    pool->threads_.emplace_back([&, i, options](std::stop_token stop) {
+    pool->threads_.emplace_back([&, i, options, stop = pool->stop_.get_token()] {
       if (options.pin) {
         uint64_t mask[16] = {};
         unsigned cpu = i % cpus;
@@ -63,8 +64,8 @@ core::Result<std::unique_ptr<ThreadPerCore>> ThreadPerCore::Create(
 }
 
 void ThreadPerCore::stop() {
-  for (std::jthread& t : threads_) t.request_stop();
-  for (std::jthread& t : threads_) {
+  stop_.request_stop();
+  for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
   threads_.clear();

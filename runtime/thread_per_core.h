@@ -62,7 +62,10 @@ class ThreadPerCore final {
   ThreadPerCore() = default;
 
   std::vector<Runtime*> runtimes_;  // owned by their threads
-  std::vector<std::jthread> threads_;
+  // std::thread and a stop_source rather than std::jthread, which older
+  // libc++ (macOS's) lacks.
+  std::stop_source stop_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace zring

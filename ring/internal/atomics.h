@@ -11,6 +11,10 @@
 // Each index is therefore written by exactly one side; the other side needs
 // acquire on load to see the entries the index covers, and the writer needs
 // release on store so the entries are visible before the index.
+//
+// The compiler's __atomic builtins rather than std::atomic_ref: the same
+// operations, and the libc++ of older toolchains (macOS's among them) has
+// no atomic_ref.
 #pragma once
 
 #include <atomic>
@@ -22,27 +26,27 @@ namespace zring::ring::detail {
 // (CQEs written by the kernel, or SQE slots it has finished reading) are
 // visible before we touch them.
 [[gnu::always_inline]] inline uint32_t LoadAcquire(const uint32_t* p) noexcept {
-  return std::atomic_ref<const uint32_t>(*p).load(std::memory_order_acquire);
+  return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
 // An index or flag word where we only need a fresh value, not ordering of
 // other memory: our own head/tail (only we write them), or a counter we
 // report.
 [[gnu::always_inline]] inline uint32_t LoadRelaxed(const uint32_t* p) noexcept {
-  return std::atomic_ref<const uint32_t>(*p).load(std::memory_order_relaxed);
+  return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
 // Publishing our index: release, so that the SQEs we filled (SQ tail) are
 // complete before the kernel can see them, and so that our reads of CQEs
 // (CQ head) are finished before the kernel may overwrite those slots.
 [[gnu::always_inline]] inline void StoreRelease(uint32_t* p, uint32_t v) noexcept {
-  std::atomic_ref<uint32_t>(*p).store(v, std::memory_order_release);
+  __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
 // The 16-bit tail of a provided-buffer ring: release, so the buffer
 // descriptors we wrote are visible before the kernel can pick them.
 [[gnu::always_inline]] inline void StoreRelease16(uint16_t* p, uint16_t v) noexcept {
-  std::atomic_ref<uint16_t>(*p).store(v, std::memory_order_release);
+  __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
 // A full barrier, needed only with SQPOLL: after publishing the SQ tail we
