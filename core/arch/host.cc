@@ -1,5 +1,7 @@
 // zring/core/arch/host.cc — host_syscall(): Linux's syscall contract made
-// of the host's libc functions (arch/host.h says why).
+// of the host's libc functions (arch/host.h says why). This file has the
+// dispatch and the file, time, memory and process calls; the socket calls
+// are in host_sockets.cc, the conversion tables in host_common.cc.
 //
 // Each call takes Linux's values and layouts (core/constants.h,
 // core/types.h, core/socket_types.h) and converts them field by field and
@@ -13,8 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -25,14 +25,11 @@
 #include <sys/random.h>  // getentropy() on macOS
 #endif
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -43,674 +40,19 @@
 #include "zring/core/arch/host_internal.h"
 #include "zring/core/constants.h"
 #include "zring/core/error.h"
-#include "zring/core/socket_types.h"
 #include "zring/core/types.h"
 
 namespace zring::core::arch {
 namespace host {
-
-#if defined(__linux__)
-inline constexpr bool kLinux = true;
-#else
-inline constexpr bool kLinux = false;
-#endif
-
-// Hosts whose sockaddr starts with a length byte (4.4BSD's layout).
-#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
-    defined(__OpenBSD__) || defined(__DragonFly__)
-#define ZRING_HOST_SOCKADDR_LEN 1
-#endif
-
-// --- errno ----------------------------------------------------------------
-
-const ErrnoPair kErrnos[] = {
-    // The ones the poll backend sees on every turn first.
-    {EAGAIN, err::again.value()},
-    {EINPROGRESS, err::inprogress.value()},
-    {EINTR, err::intr.value()},
-    {EPERM, err::perm.value()},
-    {ENOENT, err::noent.value()},
-    {ESRCH, err::srch.value()},
-    {EIO, err::io.value()},
-    {ENXIO, err::nxio.value()},
-    {E2BIG, err::toobig.value()},
-    {ENOEXEC, err::noexec.value()},
-    {EBADF, err::badf.value()},
-    {ECHILD, err::child.value()},
-    {ENOMEM, err::nomem.value()},
-    {EACCES, err::acces.value()},
-    {EFAULT, err::fault.value()},
-    {EBUSY, err::busy.value()},
-    {EEXIST, err::exist.value()},
-    {EXDEV, err::xdev.value()},
-    {ENODEV, err::nodev.value()},
-    {ENOTDIR, err::notdir.value()},
-    {EISDIR, err::isdir.value()},
-    {EINVAL, err::inval.value()},
-    {ENFILE, err::nfile.value()},
-    {EMFILE, err::mfile.value()},
-    {ENOTTY, err::notty.value()},
-    {EFBIG, err::fbig.value()},
-    {ENOSPC, err::nospc.value()},
-    {ESPIPE, err::spipe.value()},
-    {EROFS, err::rofs.value()},
-    {EMLINK, err::mlink.value()},
-    {EPIPE, err::pipe.value()},
-    {EDOM, err::dom.value()},
-    {ERANGE, err::range.value()},
-    {EDEADLK, err::deadlk.value()},
-    {ENAMETOOLONG, err::nametoolong.value()},
-    {ENOLCK, err::nolck.value()},
-    {ENOSYS, err::nosys.value()},
-    {ENOTEMPTY, err::notempty.value()},
-    {ELOOP, err::loop.value()},
-    {ENOMSG, err::nomsg.value()},
-    {EIDRM, err::idrm.value()},
-    {EPROTO, err::proto.value()},
-    {EBADMSG, err::badmsg.value()},
-    {EOVERFLOW, err::overflow.value()},
-    {EILSEQ, err::ilseq.value()},
-    {ENOTSOCK, err::notsock.value()},
-    {EDESTADDRREQ, err::destaddrreq.value()},
-    {EMSGSIZE, err::msgsize.value()},
-    {EPROTOTYPE, err::prototype.value()},
-    {ENOPROTOOPT, err::noprotoopt.value()},
-    {EPROTONOSUPPORT, err::protonosupport.value()},
-    {EOPNOTSUPP, err::opnotsupp.value()},
-    {EAFNOSUPPORT, err::afnosupport.value()},
-    {EADDRINUSE, err::addrinuse.value()},
-    {EADDRNOTAVAIL, err::addrnotavail.value()},
-    {ENETDOWN, err::netdown.value()},
-    {ENETUNREACH, err::netunreach.value()},
-    {ENETRESET, err::netreset.value()},
-    {ECONNABORTED, err::connaborted.value()},
-    {ECONNRESET, err::connreset.value()},
-    {ENOBUFS, err::nobufs.value()},
-    {EISCONN, err::isconn.value()},
-    {ENOTCONN, err::notconn.value()},
-    {ETIMEDOUT, err::timedout.value()},
-    {ECONNREFUSED, err::connrefused.value()},
-    {EHOSTUNREACH, err::hostunreach.value()},
-    {EALREADY, err::already.value()},
-    {ECANCELED, err::canceled.value()},
-    // Not in every libc.
-#ifdef ENOTBLK
-    {ENOTBLK, err::notblk.value()},
-#endif
-#ifdef ETXTBSY
-    {ETXTBSY, err::txtbsy.value()},
-#endif
-#ifdef ENOTSUP
-    {ENOTSUP, err::opnotsupp.value()},  // the same number as EOPNOTSUPP on Linux
-#endif
-#ifdef ENODATA
-    {ENODATA, err::nodata.value()},
-#endif
-#ifdef ETIME
-    {ETIME, err::time.value()},
-#endif
-#ifdef ESOCKTNOSUPPORT
-    {ESOCKTNOSUPPORT, err::socktnosupport.value()},
-#endif
-#ifdef EPFNOSUPPORT
-    {EPFNOSUPPORT, err::pfnosupport.value()},
-#endif
-#ifdef ESHUTDOWN
-    {ESHUTDOWN, err::shutdown.value()},
-#endif
-#ifdef ETOOMANYREFS
-    {ETOOMANYREFS, err::toomanyrefs.value()},
-#endif
-#ifdef EHOSTDOWN
-    {EHOSTDOWN, err::hostdown.value()},
-#endif
-#ifdef EUSERS
-    {EUSERS, err::users.value()},
-#endif
-#ifdef EREMOTE
-    {EREMOTE, err::remote.value()},
-#endif
-#ifdef EDQUOT
-    {EDQUOT, err::dquot.value()},
-#endif
-#ifdef ESTALE
-    {ESTALE, err::stale.value()},
-#endif
-#ifdef EOWNERDEAD
-    {EOWNERDEAD, err::ownerdead.value()},
-#endif
-#ifdef ENOTRECOVERABLE
-    {ENOTRECOVERABLE, err::notrecoverable.value()},
-#endif
-#ifdef EMULTIHOP
-    {EMULTIHOP, err::multihop.value()},
-#endif
-#ifdef ENOLINK
-    {ENOLINK, err::nolink.value()},
-#endif
-};
-const size_t kErrnoCount = sizeof kErrnos / sizeof kErrnos[0];
-
 namespace {
-
-// Whether calls that only Linux has go to the kernel (Linux, unless
-// ZRING_HOST_PORTABLE=1 or PretendNotLinux()) or fail with ENOSYS as on
-// any other host. -1: not decided yet.
-std::atomic<int> g_portable{kLinux ? -1 : 1};
-
-bool LinuxOnlyCallsWork() noexcept {
-  int portable = g_portable.load(std::memory_order_relaxed);
-  if (portable < 0) {
-    const char* v = getenv("ZRING_HOST_PORTABLE");
-    portable = v != nullptr && v[0] == '1' ? 1 : 0;
-    g_portable.store(portable, std::memory_order_relaxed);
-  }
-  return portable == 0;
-}
-
-}  // namespace
-
-void PretendNotLinux(bool on) noexcept {
-  if constexpr (kLinux) g_portable.store(on ? 1 : 0, std::memory_order_relaxed);
-}
-
-int LinuxErrno(int host_errno) noexcept {
-  for (const ErrnoPair& e : kErrnos) {
-    if (e.host == host_errno) return e.linux_value;
-  }
-  // An errno the table lacks: on Linux it is Linux's own; elsewhere EIO
-  // says "the system failed" without claiming more.
-  return kLinux ? host_errno : err::io.value();
-}
-
-namespace {
-
-long Fail(int linux_errno) noexcept { return -static_cast<long>(linux_errno); }
-// The host call's result: -1 with errno set is a failure.
-long Ret(long r) noexcept { return r == -1 ? Fail(LinuxErrno(errno)) : r; }
-
-// --- bit sets ---------------------------------------------------------------
-
-// Converts the Linux bits of `linux_bits` that `pairs` names into the
-// host's. Bits it does not name pass through on Linux and make the call
-// fail (`*unknown`) elsewhere.
-int ToHostBits(long linux_bits, const BitPair* pairs, size_t n, bool* unknown) noexcept {
-  long left = linux_bits;
-  int host = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if ((linux_bits & pairs[i].linux_value) == pairs[i].linux_value && pairs[i].linux_value != 0) {
-      host |= pairs[i].host;
-      left &= ~static_cast<long>(pairs[i].linux_value);
-    }
-  }
-  if (left != 0) {
-    if constexpr (kLinux) {
-      host |= static_cast<int>(left);
-    } else {
-      *unknown = true;
-    }
-  }
-  return host;
-}
-
-int ToLinuxBits(int host_bits, const BitPair* pairs, size_t n) noexcept {
-  int out = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (pairs[i].host != 0 && (host_bits & pairs[i].host) == pairs[i].host) {
-      out |= pairs[i].linux_value;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-// O_* flags other than the access mode (the same three values everywhere).
-const BitPair kOpenFlags[] = {
-    {o::creat, O_CREAT},     {o::excl, O_EXCL},         {o::noctty, O_NOCTTY},
-    {o::trunc, O_TRUNC},     {o::append, O_APPEND},     {o::nonblock, O_NONBLOCK},
-    {o::directory, O_DIRECTORY}, {o::nofollow, O_NOFOLLOW}, {o::cloexec, O_CLOEXEC},
-    // o::sync includes o::dsync: the longer match first.
-    {o::sync, O_SYNC},       {o::dsync, O_DSYNC},
-};
-const size_t kOpenFlagCount = sizeof kOpenFlags / sizeof kOpenFlags[0];
-
-const BitPair kMsgFlags[] = {
-    {msg::oob, MSG_OOB},         {msg::peek, MSG_PEEK},     {msg::dontroute, MSG_DONTROUTE},
-    {msg::ctrunc, MSG_CTRUNC},   {msg::trunc, MSG_TRUNC},   {msg::dontwait, MSG_DONTWAIT},
-    {msg::eor, MSG_EOR},         {msg::waitall, MSG_WAITALL},
-#ifdef MSG_NOSIGNAL
-    {msg::nosignal, MSG_NOSIGNAL},
-#else
-    // No such flag (macOS): sockets are made with SO_NOSIGPIPE instead.
-    {msg::nosignal, 0},
-#endif
-#ifdef MSG_MORE
-    {msg::more, MSG_MORE},
-#endif
-#ifdef MSG_CMSG_CLOEXEC
-    {msg::cmsg_cloexec, MSG_CMSG_CLOEXEC},
-#endif
-};
-const size_t kMsgFlagCount = sizeof kMsgFlags / sizeof kMsgFlags[0];
-
-// poll(2) events. POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP and POLLNVAL
-// have the same values everywhere; the others do not.
-const BitPair kPollEvents[] = {
-    {ev::in, POLLIN},         {ev::pri, POLLPRI},       {ev::out, POLLOUT},
-    {ev::err, POLLERR},       {ev::hup, POLLHUP},       {ev::nval, POLLNVAL},
-    {ev::rdnorm, POLLRDNORM}, {ev::rdband, POLLRDBAND}, {ev::wrnorm, POLLWRNORM},
-    {ev::wrband, POLLWRBAND},
-#ifdef POLLRDHUP
-    {ev::rdhup, POLLRDHUP},
-#else
-    // Peer shutdown shows as POLLIN (a read returns 0) where there is no
-    // POLLRDHUP.
-    {ev::rdhup, 0},
-#endif
-};
-const size_t kPollEventCount = sizeof kPollEvents / sizeof kPollEvents[0];
-
-namespace {
-
-template <size_t N>
-int ToHost(long v, const BitPair (&pairs)[N], bool* unknown) noexcept {
-  return ToHostBits(v, pairs, N, unknown);
-}
-template <size_t N>
-int ToLinux(int v, const BitPair (&pairs)[N]) noexcept {
-  return ToLinuxBits(v, pairs, N);
-}
 
 int HostOpenFlags(long flags, bool* unknown) noexcept {
-  return static_cast<int>(flags & o::accmode) | ToHost(flags & ~long{o::accmode}, kOpenFlags, unknown);
-}
-
-// Sets O_NONBLOCK and FD_CLOEXEC on `fd` where the host could not take
-// them as flags of the call that made it.
-long SetFdFlags(long fd, bool nonblock, bool cloexec) noexcept {
-  if (fd < 0) return fd;
-  int ok = 0;
-  if (nonblock) {
-    int fl = fcntl(static_cast<int>(fd), F_GETFL);
-    ok |= fl == -1 ? -1 : fcntl(static_cast<int>(fd), F_SETFL, fl | O_NONBLOCK);
-  }
-  if (cloexec) ok |= fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
-  if (ok == -1) {
-    long e = Fail(LinuxErrno(errno));
-    close(static_cast<int>(fd));
-    return e;
-  }
-  return fd;
+  return static_cast<int>(flags & o::accmode) |
+         ToHostBits(flags & ~long{o::accmode}, kOpenFlags, kOpenFlagCount, unknown);
 }
 
 int HostDirFd(long dirfd) noexcept {
   return dirfd == at::fdcwd ? AT_FDCWD : static_cast<int>(dirfd);
-}
-
-// --- addresses ----------------------------------------------------------------
-
-// A host socket address converted from Linux's layout.
-struct HostAddr {
-  sockaddr_storage storage{};
-  socklen_t len = 0;
-  sockaddr* get() noexcept { return reinterpret_cast<sockaddr*>(&storage); }
-};
-
-// Linux layout -> host layout. Returns 0 or a Linux errno.
-int ToHostAddr(const void* linux_addr, long len, HostAddr* out) noexcept {
-  if (linux_addr == nullptr) {
-    out->len = 0;
-    return 0;
-  }
-  if (len < static_cast<long>(sizeof(std::uint16_t))) return err::inval.value();
-  std::uint16_t family;
-  memcpy(&family, linux_addr, sizeof family);
-  switch (family) {
-    case af::inet: {
-      if (len < static_cast<long>(sizeof(SockAddrIn))) return err::inval.value();
-      SockAddrIn in;
-      memcpy(&in, linux_addr, sizeof in);
-      auto* h = reinterpret_cast<sockaddr_in*>(&out->storage);
-      h->sin_family = AF_INET;
-      h->sin_port = in.port;
-      memcpy(&h->sin_addr, &in.addr, sizeof in.addr);
-      out->len = sizeof(sockaddr_in);
-      break;
-    }
-    case af::inet6: {
-      if (len < static_cast<long>(sizeof(SockAddrIn6))) return err::inval.value();
-      SockAddrIn6 in6;
-      memcpy(&in6, linux_addr, sizeof in6);
-      auto* h = reinterpret_cast<sockaddr_in6*>(&out->storage);
-      h->sin6_family = AF_INET6;
-      h->sin6_port = in6.port;
-      h->sin6_flowinfo = in6.flowinfo;
-      memcpy(&h->sin6_addr, in6.addr, sizeof in6.addr);
-      h->sin6_scope_id = in6.scope_id;
-      out->len = sizeof(sockaddr_in6);
-      break;
-    }
-    case af::local: {
-      auto* h = reinterpret_cast<sockaddr_un*>(&out->storage);
-      const long path_len = len - static_cast<long>(offsetof(SockAddrUn, path));
-      if (path_len < 0 || path_len > static_cast<long>(sizeof h->sun_path)) {
-        return err::nametoolong.value();
-      }
-      h->sun_family = AF_UNIX;
-      memcpy(h->sun_path, static_cast<const char*>(linux_addr) + offsetof(SockAddrUn, path),
-             static_cast<size_t>(path_len));
-      out->len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path_len);
-      break;
-    }
-    case af::unspec:
-      // connect() with AF_UNSPEC dissolves a datagram association.
-      out->storage.ss_family = AF_UNSPEC;
-      out->len = static_cast<socklen_t>(len);
-      break;
-    default:
-      if constexpr (!kLinux) return err::afnosupport.value();
-      if (len > static_cast<long>(sizeof out->storage)) return err::inval.value();
-      memcpy(&out->storage, linux_addr, static_cast<size_t>(len));
-      out->len = static_cast<socklen_t>(len);
-      return 0;
-  }
-#ifdef ZRING_HOST_SOCKADDR_LEN
-  out->storage.ss_len = static_cast<std::uint8_t>(out->len);
-#endif
-  return 0;
-}
-
-// Host layout -> Linux layout, into the caller's buffer of *linux_len bytes
-// (truncated as the kernel truncates), *linux_len set to the full size.
-void ToLinuxAddr(const sockaddr_storage& host, socklen_t host_len, void* linux_addr,
-                 SockLen* linux_len) noexcept {
-  if (linux_addr == nullptr || linux_len == nullptr) return;
-  SockAddrStorage out{};
-  size_t size = 0;
-  switch (host.ss_family) {
-    case AF_INET: {
-      const auto* h = reinterpret_cast<const sockaddr_in*>(&host);
-      SockAddrIn in{};
-      in.family = af::inet;
-      in.port = h->sin_port;
-      memcpy(&in.addr, &h->sin_addr, sizeof in.addr);
-      memcpy(&out, &in, sizeof in);
-      size = sizeof in;
-      break;
-    }
-    case AF_INET6: {
-      const auto* h = reinterpret_cast<const sockaddr_in6*>(&host);
-      SockAddrIn6 in6{};
-      in6.family = af::inet6;
-      in6.port = h->sin6_port;
-      in6.flowinfo = h->sin6_flowinfo;
-      memcpy(in6.addr, &h->sin6_addr, sizeof in6.addr);
-      in6.scope_id = h->sin6_scope_id;
-      memcpy(&out, &in6, sizeof in6);
-      size = sizeof in6;
-      break;
-    }
-    case AF_UNIX: {
-      const auto* h = reinterpret_cast<const sockaddr_un*>(&host);
-      const size_t path_offset = offsetof(sockaddr_un, sun_path);
-      size_t path_len = host_len > path_offset ? host_len - path_offset : 0;
-      if (path_len > sizeof(SockAddrUn::path)) path_len = sizeof(SockAddrUn::path);
-      out.family = af::local;
-      memcpy(reinterpret_cast<char*>(&out) + offsetof(SockAddrUn, path), h->sun_path, path_len);
-      size = offsetof(SockAddrUn, path) + path_len;
-      break;
-    }
-    default:
-      // An unknown family: its bytes as they are on Linux, and only the
-      // family elsewhere.
-      if constexpr (kLinux) {
-        size = host_len < sizeof out ? host_len : sizeof out;
-        memcpy(&out, &host, size);
-      } else {
-        out.family = static_cast<std::uint16_t>(host.ss_family);
-        size = sizeof out.family;
-      }
-      break;
-  }
-  const size_t room = *linux_len;
-  memcpy(linux_addr, &out, size < room ? size : room);
-  *linux_len = static_cast<SockLen>(size);
-}
-
-// --- sockets ----------------------------------------------------------------
-
-int HostFamily(long family, bool* unknown) noexcept {
-  switch (family) {
-    case af::unspec: return AF_UNSPEC;
-    case af::local: return AF_UNIX;
-    case af::inet: return AF_INET;
-    case af::inet6: return AF_INET6;
-    default:
-      if constexpr (!kLinux) *unknown = true;
-      return static_cast<int>(family);
-  }
-}
-
-int HostSockType(long type, bool* unknown) noexcept {
-  switch (type) {
-    case sock::stream: return SOCK_STREAM;
-    case sock::dgram: return SOCK_DGRAM;
-    case sock::raw: return SOCK_RAW;
-    case sock::seqpacket: return SOCK_SEQPACKET;
-    default:
-      if constexpr (!kLinux) *unknown = true;
-      return static_cast<int>(type);
-  }
-}
-
-// A new socket's setup where the host lacks SOCK_NONBLOCK/SOCK_CLOEXEC
-// or MSG_NOSIGNAL.
-long FinishSocket(long fd, bool nonblock, bool cloexec) noexcept {
-#if defined(SO_NOSIGPIPE)
-  if (fd >= 0) {
-    int one = 1;
-    setsockopt(static_cast<int>(fd), SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-  }
-#endif
-  return SetFdFlags(fd, nonblock, cloexec);
-}
-
-long Socket(long family, long type, long protocol) noexcept {
-  bool unknown = false;
-  const bool nonblock = (type & sock::nonblock) != 0;
-  const bool cloexec = (type & sock::cloexec) != 0;
-  const int host_family = HostFamily(family, &unknown);
-  const int host_type = HostSockType(type & ~long{sock::nonblock | sock::cloexec}, &unknown);
-  if (unknown) return Fail(err::afnosupport.value());
-#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
-  return FinishSocket(Ret(socket(host_family, host_type | (nonblock ? SOCK_NONBLOCK : 0) |
-                                                   (cloexec ? SOCK_CLOEXEC : 0),
-                                 static_cast<int>(protocol))),
-                      false, false);
-#else
-  return FinishSocket(Ret(socket(host_family, host_type, static_cast<int>(protocol))), nonblock,
-                      cloexec);
-#endif
-}
-
-long SocketPair(long family, long type, long protocol, int* fds) noexcept {
-  bool unknown = false;
-  const bool nonblock = (type & sock::nonblock) != 0;
-  const bool cloexec = (type & sock::cloexec) != 0;
-  const int host_family = HostFamily(family, &unknown);
-  const int host_type = HostSockType(type & ~long{sock::nonblock | sock::cloexec}, &unknown);
-  if (unknown) return Fail(err::afnosupport.value());
-  long r = Ret(socketpair(host_family, host_type, static_cast<int>(protocol), fds));
-  if (r < 0) return r;
-  for (int i = 0; i < 2; ++i) {
-    long f = FinishSocket(fds[i], nonblock, cloexec);
-    if (f < 0) {
-      close(fds[1 - i]);  // FinishSocket() closed the other on failure
-      return f;
-    }
-  }
-  return 0;
-}
-
-long Accept(long fd, void* addr, SockLen* addrlen, long flags) noexcept {
-  if ((flags & ~long{sock::nonblock | sock::cloexec}) != 0) return Fail(err::inval.value());
-  sockaddr_storage peer{};
-  socklen_t peer_len = sizeof peer;
-  long r = Ret(accept(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len));
-  if (r < 0) return r;
-  // Set before the fd is visible to the caller; a fork in between is the
-  // window a host without accept4 cannot close.
-  r = FinishSocket(r, (flags & sock::nonblock) != 0, (flags & sock::cloexec) != 0);
-  if (r >= 0) ToLinuxAddr(peer, peer_len, addr, addrlen);
-  return r;
-}
-
-long AddrCall(int (*call)(int, const sockaddr*, socklen_t), long fd, const void* addr,
-              long len) noexcept {
-  HostAddr h;
-  if (int e = ToHostAddr(addr, len, &h); e != 0) return Fail(e);
-  return Ret(call(static_cast<int>(fd), h.get(), h.len));
-}
-
-long NameCall(int (*call)(int, sockaddr*, socklen_t*), long fd, void* addr,
-              SockLen* len) noexcept {
-  sockaddr_storage h{};
-  socklen_t hl = sizeof h;
-  long r = Ret(call(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&h), &hl));
-  if (r == 0) ToLinuxAddr(h, hl, addr, len);
-  return r;
-}
-
-long SendTo(long fd, const void* buf, size_t len, long flags, const void* addr,
-            long addrlen) noexcept {
-  bool unknown = false;
-  const int host_flags = ToHost(flags, kMsgFlags, &unknown);
-  if (unknown) return Fail(err::inval.value());
-  HostAddr h;
-  if (int e = ToHostAddr(addr, addrlen, &h); e != 0) return Fail(e);
-  return Ret(sendto(static_cast<int>(fd), buf, len, host_flags, addr ? h.get() : nullptr, h.len));
-}
-
-long RecvFrom(long fd, void* buf, size_t len, long flags, void* addr, SockLen* addrlen) noexcept {
-  bool unknown = false;
-  const int host_flags = ToHost(flags, kMsgFlags, &unknown);
-  if (unknown) return Fail(err::inval.value());
-  sockaddr_storage h{};
-  socklen_t hl = sizeof h;
-  long r = Ret(recvfrom(static_cast<int>(fd), buf, len, host_flags,
-                        addr ? reinterpret_cast<sockaddr*>(&h) : nullptr, addr ? &hl : nullptr));
-  if (r >= 0 && addr != nullptr) ToLinuxAddr(h, hl, addr, addrlen);
-  return r;
-}
-
-// sendmsg/recvmsg. Control messages keep Linux's layout only on Linux;
-// elsewhere cmsghdr differs, and they are refused rather than garbled.
-long MsgCall(bool send, long fd, MsgHdr* m, long flags) noexcept {
-  bool unknown = false;
-  const int host_flags = ToHost(flags, kMsgFlags, &unknown);
-  if (unknown) return Fail(err::inval.value());
-  if constexpr (!kLinux) {
-    if (m->controllen != 0) return Fail(err::opnotsupp.value());
-  }
-  static_assert(sizeof(IoVec) == sizeof(iovec) && offsetof(IoVec, len) == offsetof(iovec, iov_len),
-                "IoVec must match the host's struct iovec");
-  HostAddr name;
-  if (send) {
-    if (int e = ToHostAddr(m->name, m->namelen, &name); e != 0) return Fail(e);
-  } else {
-    name.len = sizeof name.storage;
-  }
-  msghdr h{};
-  h.msg_name = m->name != nullptr ? name.get() : nullptr;
-  h.msg_namelen = m->name != nullptr ? name.len : 0;
-  h.msg_iov = reinterpret_cast<iovec*>(m->iov);
-  h.msg_iovlen = static_cast<decltype(h.msg_iovlen)>(m->iovlen);
-  h.msg_control = m->control;
-  h.msg_controllen = static_cast<decltype(h.msg_controllen)>(m->controllen);
-  long r = send ? Ret(sendmsg(static_cast<int>(fd), &h, host_flags))
-                : Ret(recvmsg(static_cast<int>(fd), &h, host_flags));
-  if (r >= 0 && !send) {
-    if (m->name != nullptr) {
-      SockLen len = m->namelen;
-      ToLinuxAddr(name.storage, h.msg_namelen, m->name, &len);
-      m->namelen = len;
-    }
-    m->controllen = h.msg_controllen;
-    m->flags = kLinux ? h.msg_flags : ToLinux(h.msg_flags, kMsgFlags);
-  }
-  return r;
-}
-
-// A socket option's host level and name; false if the host has none.
-bool HostSockOpt(long level, long name, int* host_level, int* host_name) noexcept {
-  *host_level = static_cast<int>(level);
-  *host_name = static_cast<int>(name);
-  if (level == sol::socket) {
-    *host_level = SOL_SOCKET;
-    switch (name) {
-      case so::reuseaddr: *host_name = SO_REUSEADDR; return true;
-#ifdef SO_REUSEPORT
-      case so::reuseport: *host_name = SO_REUSEPORT; return true;
-#endif
-      case so::keepalive: *host_name = SO_KEEPALIVE; return true;
-      case so::sndbuf: *host_name = SO_SNDBUF; return true;
-      case so::rcvbuf: *host_name = SO_RCVBUF; return true;
-      case so::error: *host_name = SO_ERROR; return true;
-      case so::broadcast: *host_name = SO_BROADCAST; return true;
-      case so::linger: *host_name = SO_LINGER; return true;  // struct linger: two ints
-      case so::type: *host_name = SO_TYPE; return true;
-      case so::rcvlowat: *host_name = SO_RCVLOWAT; return true;
-      case so::sndlowat: *host_name = SO_SNDLOWAT; return true;
-      case so::oobinline: *host_name = SO_OOBINLINE; return true;
-      case so::dontroute: *host_name = SO_DONTROUTE; return true;
-      default: return kLinux;
-    }
-  }
-  if (level == sol::tcp) {
-    *host_level = IPPROTO_TCP;
-    if (name == tcp::nodelay) {
-      *host_name = TCP_NODELAY;
-      return true;
-    }
-    return kLinux;
-  }
-  if (level == sol::ipv6) {
-    *host_level = IPPROTO_IPV6;
-    if (name == ipv6::v6only) {
-      *host_name = IPV6_V6ONLY;
-      return true;
-    }
-    return kLinux;
-  }
-  return kLinux;
-}
-
-long SockOpt(bool set, long fd, long level, long name, void* value, long len_or_ptr) noexcept {
-  int host_level, host_name;
-  if (!HostSockOpt(level, name, &host_level, &host_name)) return Fail(err::noprotoopt.value());
-  if (set) {
-    return Ret(setsockopt(static_cast<int>(fd), host_level, host_name, value,
-                          static_cast<socklen_t>(len_or_ptr)));
-  }
-  auto* len = reinterpret_cast<SockLen*>(len_or_ptr);
-  socklen_t hl = len ? *len : 0;
-  long r = Ret(getsockopt(static_cast<int>(fd), host_level, host_name, value, len ? &hl : nullptr));
-  if (r == 0 && len) *len = hl;
-  if (r == 0 && host_level == SOL_SOCKET && host_name == SO_ERROR && value && hl >= sizeof(int)) {
-    int e;
-    memcpy(&e, value, sizeof e);
-    if (e != 0) e = LinuxErrno(e);
-    memcpy(value, &e, sizeof e);
-  }
-  if (r == 0 && host_level == SOL_SOCKET && host_name == SO_TYPE && value && hl >= sizeof(int)) {
-    int t;
-    memcpy(&t, value, sizeof t);
-    t = t == SOCK_STREAM ? sock::stream : t == SOCK_DGRAM ? sock::dgram
-      : t == SOCK_SEQPACKET ? sock::seqpacket : t == SOCK_RAW ? sock::raw : t;
-    memcpy(value, &t, sizeof t);
-  }
-  return r;
 }
 
 // --- files --------------------------------------------------------------------
@@ -730,7 +72,7 @@ long Fcntl(long fd, long cmd, long argument) noexcept {
     case f::getfl: {
       long r = Ret(fcntl(f, F_GETFL));
       if (r < 0) return r;
-      return (r & O_ACCMODE) | ToLinux(static_cast<int>(r), kOpenFlags);
+      return (r & O_ACCMODE) | ToLinuxBits(static_cast<int>(r), kOpenFlags, kOpenFlagCount);
     }
     case f::setfl: {
       bool unknown = false;
@@ -789,8 +131,8 @@ long Poll(PollEntry* fds, long n, int timeout_ms) noexcept {
   // Where the host's bits are Linux's (Linux itself), the array goes to
   // poll() untouched, so a bad one is the kernel's EFAULT or EINVAL.
   static const bool same_bits = [] {
-    for (const BitPair& p : kPollEvents) {
-      if (p.host != p.linux_value) return false;
+    for (size_t i = 0; i < kPollEventCount; ++i) {
+      if (kPollEvents[i].host != kPollEvents[i].linux_value) return false;
     }
     return true;
   }();
@@ -802,15 +144,18 @@ long Poll(PollEntry* fds, long n, int timeout_ms) noexcept {
   }
   bool unknown = false;
   for (long i = 0; i < n; ++i) {
-    fds[i].events = static_cast<short>(ToHost(static_cast<std::uint16_t>(fds[i].events),
-                                              kPollEvents, &unknown));
+    fds[i].events = static_cast<short>(
+        ToHostBits(static_cast<std::uint16_t>(fds[i].events), kPollEvents, kPollEventCount,
+                   &unknown));
   }
   long r = unknown ? Fail(err::inval.value())
                    : Ret(poll(host_fds, static_cast<nfds_t>(n), timeout_ms));
   // Back to Linux's values, events too: the caller's array is theirs.
   for (long i = 0; i < n; ++i) {
-    fds[i].events = static_cast<short>(ToLinux(static_cast<std::uint16_t>(fds[i].events), kPollEvents));
-    fds[i].revents = static_cast<short>(ToLinux(static_cast<std::uint16_t>(fds[i].revents), kPollEvents));
+    fds[i].events = static_cast<short>(
+        ToLinuxBits(static_cast<std::uint16_t>(fds[i].events), kPollEvents, kPollEventCount));
+    fds[i].revents = static_cast<short>(
+        ToLinuxBits(static_cast<std::uint16_t>(fds[i].revents), kPollEvents, kPollEventCount));
   }
   return r;
 }
@@ -941,13 +286,14 @@ long Mmap(void* addr, size_t len, long prot, long flags, long fd, long offset) n
 #endif
   };
   bool unknown = false;
-  int host_flags = ToHost(flags, kMapFlags, &unknown);
+  int host_flags = ToHostBits(flags, kMapFlags, sizeof kMapFlags / sizeof kMapFlags[0], &unknown);
   if (unknown || (prot & ~long{prot::read | prot::write | prot::exec}) != 0) {
     return Fail(err::inval.value());
   }
   int host_prot = ((prot & prot::read) ? PROT_READ : 0) | ((prot & prot::write) ? PROT_WRITE : 0) |
                   ((prot & prot::exec) ? PROT_EXEC : 0);
-  void* p = mmap(addr, len, host_prot, host_flags, static_cast<int>(fd), static_cast<off_t>(offset));
+  void* p =
+      mmap(addr, len, host_prot, host_flags, static_cast<int>(fd), static_cast<off_t>(offset));
   if (p == MAP_FAILED) return Fail(LinuxErrno(errno));
   return reinterpret_cast<long>(p);
 }
@@ -959,7 +305,9 @@ long GetRandom(void* buf, size_t len) noexcept {
   size_t done = 0;
   while (done < len) {
     size_t n = len - done < 256 ? len - done : 256;
-    if (getentropy(p + done, n) != 0) return done > 0 ? static_cast<long>(done) : Fail(LinuxErrno(errno));
+    if (getentropy(p + done, n) != 0) {
+      return done > 0 ? static_cast<long>(done) : Fail(LinuxErrno(errno));
+    }
     done += n;
   }
   return static_cast<long>(done);
@@ -975,13 +323,6 @@ long LinuxOnly(long nr, long a1, long a2, long a3, long a4, long a5, long a6) no
   return Fail(err::nosys.value());
 }
 
-template <class T>
-T* Ptr(long v) noexcept {
-  return reinterpret_cast<T*>(v);
-}
-int Int(long v) noexcept { return static_cast<int>(v); }
-size_t Size(long v) noexcept { return static_cast<size_t>(v); }
-
 // Calls whose Linux form a host spells otherwise: the kernel's own where
 // it is there (every check and corner of it), built from the host's calls
 // where not (the cases below).
@@ -994,6 +335,8 @@ bool Emulated(long nr) noexcept {
     case nr::getrandom:
     case nr::clock_nanosleep:
     case nr::nanosleep:
+    case nr::sendmmsg:
+    case nr::recvmmsg:
       return true;
     default:
       return false;
@@ -1070,36 +413,42 @@ long Dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6) noe
     }
     case nr::statx:
       return StatxFromStat(a1, Ptr<const char>(a2), a3, Ptr<Statx>(a5));
-    case nr::mkdirat: return Ret(mkdirat(HostDirFd(a1), Ptr<const char>(a2), static_cast<mode_t>(a3)));
+    case nr::mkdirat:
+      return Ret(mkdirat(HostDirFd(a1), Ptr<const char>(a2), static_cast<mode_t>(a3)));
     case nr::unlinkat:
       if ((a3 & ~long{at::removedir}) != 0) return Fail(err::inval.value());
       return Ret(unlinkat(HostDirFd(a1), Ptr<const char>(a2), a3 != 0 ? AT_REMOVEDIR : 0));
     case nr::renameat2:
       if (a5 == 0) {
-        return Ret(renameat(HostDirFd(a1), Ptr<const char>(a2), HostDirFd(a3), Ptr<const char>(a4)));
+        return Ret(renameat(HostDirFd(a1), Ptr<const char>(a2), HostDirFd(a3),
+                            Ptr<const char>(a4)));
       }
       return LinuxOnly(nr, a1, a2, a3, a4, a5, a6);
 
-    // Sockets: Linux's flags and address layouts, converted.
-    case nr::socket: return Socket(a1, a2, a3);
-    case nr::socketpair: return SocketPair(a1, a2, a3, Ptr<int>(a4));
-    case nr::bind: return AddrCall(&bind, a1, Ptr<const void>(a2), a3);
-    case nr::connect: return AddrCall(&connect, a1, Ptr<const void>(a2), a3);
-    case nr::listen: return Ret(listen(Int(a1), Int(a2)));
-    case nr::accept: return Accept(a1, Ptr<void>(a2), Ptr<SockLen>(a3), 0);
-    case nr::accept4: return Accept(a1, Ptr<void>(a2), Ptr<SockLen>(a3), a4);
-    case nr::shutdown: return Ret(shutdown(Int(a1), Int(a2)));  // SHUT_*: 0/1/2 everywhere
-    case nr::getsockname: return NameCall(&getsockname, a1, Ptr<void>(a2), Ptr<SockLen>(a3));
-    case nr::getpeername: return NameCall(&getpeername, a1, Ptr<void>(a2), Ptr<SockLen>(a3));
-    case nr::setsockopt: return SockOpt(true, a1, a2, a3, Ptr<void>(a4), a5);
-    case nr::getsockopt: return SockOpt(false, a1, a2, a3, Ptr<void>(a4), a5);
-    case nr::sendto: return SendTo(a1, Ptr<const void>(a2), Size(a3), a4, Ptr<const void>(a5), a6);
-    case nr::recvfrom: return RecvFrom(a1, Ptr<void>(a2), Size(a3), a4, Ptr<void>(a5), Ptr<SockLen>(a6));
-    case nr::sendmsg: return MsgCall(true, a1, Ptr<MsgHdr>(a2), a3);
-    case nr::recvmsg: return MsgCall(false, a1, Ptr<MsgHdr>(a2), a3);
+    // Sockets: Linux's flags and address layouts, converted (host_sockets.cc).
+    case nr::socket:
+    case nr::socketpair:
+    case nr::bind:
+    case nr::connect:
+    case nr::listen:
+    case nr::accept:
+    case nr::accept4:
+    case nr::shutdown:
+    case nr::getsockname:
+    case nr::getpeername:
+    case nr::setsockopt:
+    case nr::getsockopt:
+    case nr::sendto:
+    case nr::recvfrom:
+    case nr::sendmsg:
+    case nr::recvmsg:
+    case nr::sendmmsg:
+    case nr::recvmmsg:
+      return SocketCall(nr, a1, a2, a3, a4, a5, a6);
 
     // Waiting and time.
-    case nr::ppoll: return PPoll(Ptr<PollEntry>(a1), a2, Ptr<const Timespec>(a3), Ptr<const void>(a4));
+    case nr::ppoll:
+      return PPoll(Ptr<PollEntry>(a1), a2, Ptr<const Timespec>(a3), Ptr<const void>(a4));
     case nr::clock_gettime: {
       bool unknown = false;
       clockid_t c = HostClock(a1, &unknown);
@@ -1109,8 +458,10 @@ long Dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long a6) noe
       if (r == 0) *Ptr<Timespec>(a2) = {t.tv_sec, t.tv_nsec};
       return r;
     }
-    case nr::nanosleep: return ClockNanosleep(clock::monotonic, 0, Ptr<const Timespec>(a1), Ptr<Timespec>(a2));
-    case nr::clock_nanosleep: return ClockNanosleep(a1, a2, Ptr<const Timespec>(a3), Ptr<Timespec>(a4));
+    case nr::nanosleep:
+      return ClockNanosleep(clock::monotonic, 0, Ptr<const Timespec>(a1), Ptr<Timespec>(a2));
+    case nr::clock_nanosleep:
+      return ClockNanosleep(a1, a2, Ptr<const Timespec>(a3), Ptr<Timespec>(a4));
     case nr::sched_yield: return Ret(sched_yield());
 
     // Memory.

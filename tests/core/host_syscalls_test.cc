@@ -242,6 +242,52 @@ TEST_F(HostSyscalls, UdpMessagesCarryAddressesAndFlags) {
   ::close(*b);
 }
 
+TEST_F(HostSyscalls, MessageBatchesOneAtATime) {
+  host::PretendNotLinux(true);
+  Result<int> a = socket(af::inet, sock::dgram);
+  Result<int> b = socket(af::inet, sock::dgram | sock::nonblock);
+  ASSERT_TRUE(a.ok() && b.ok());
+  SockAddrIn to{};
+  to.family = af::inet;
+  to.addr = host_to_net32(0x7f000001);
+  ASSERT_TRUE(bind(*b, &to, sizeof to).ok());
+  SockLen len = sizeof to;
+  ASSERT_TRUE(getsockname(*b, &to, &len).ok());
+  ASSERT_TRUE(connect(*a, &to, sizeof to).ok());
+
+  char out[3][2] = {{'a', '1'}, {'b', '2'}, {'c', '3'}};
+  IoVec out_iov[3];
+  MMsgHdr sends[3] = {};
+  for (int i = 0; i < 3; ++i) {
+    out_iov[i] = {out[i], 2};
+    sends[i].hdr.iov = &out_iov[i];
+    sends[i].hdr.iovlen = 1;
+  }
+  Result<unsigned> sent = sendmmsg(*a, sends, 3, 0);
+  ASSERT_TRUE(sent.ok()) << sent.error().name();
+  EXPECT_EQ(*sent, 3u);
+  EXPECT_EQ(sends[2].len, 2u);
+
+  char in[4][2] = {};
+  IoVec in_iov[4];
+  MMsgHdr recvs[4] = {};
+  for (int i = 0; i < 4; ++i) {
+    in_iov[i] = {in[i], 2};
+    recvs[i].hdr.iov = &in_iov[i];
+    recvs[i].hdr.iovlen = 1;
+  }
+  // Three are there; the fourth slot ends the batch instead of waiting.
+  Result<unsigned> got = recvmmsg(*b, recvs, 4, msg::waitforone, nullptr);
+  ASSERT_TRUE(got.ok()) << got.error().name();
+  ASSERT_EQ(*got, 3u);
+  EXPECT_EQ(std::string(in[1], 2), "b2");
+  EXPECT_EQ(recvs[2].len, 2u);
+  // Nothing left: the first message's error.
+  EXPECT_EQ(recvmmsg(*b, recvs, 4, 0, nullptr).error(), err::again);
+  ::close(*a);
+  ::close(*b);
+}
+
 TEST_F(HostSyscalls, PollEventsAndSocketErrors) {
   host::PretendNotLinux(true);
   // A port nobody listens on: a nonblocking connect fails later, and
