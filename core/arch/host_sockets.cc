@@ -42,8 +42,10 @@ struct HostAddr {
 };
 
 // Linux layout -> host layout. Returns 0 or a Linux errno.
+// No address (a null pointer, or a zero length as a connected socket's
+// sendmsg passes) leaves out->len at 0.
 int ToHostAddr(const void* linux_addr, long len, HostAddr* out) noexcept {
-  if (linux_addr == nullptr) {
+  if (linux_addr == nullptr || len == 0) {
     out->len = 0;
     return 0;
   }
@@ -282,7 +284,8 @@ long SendTo(long fd, const void* buf, size_t len, long flags, const void* addr,
   if (unknown) return Fail(err::inval.value());
   HostAddr h;
   if (int e = ToHostAddr(addr, addrlen, &h); e != 0) return Fail(e);
-  return Ret(sendto(static_cast<int>(fd), buf, len, host_flags, addr ? h.get() : nullptr, h.len));
+  return Ret(sendto(static_cast<int>(fd), buf, len, host_flags, h.len != 0 ? h.get() : nullptr,
+                    h.len));
 }
 
 long RecvFrom(long fd, void* buf, size_t len, long flags, void* addr, SockLen* addrlen) noexcept {
@@ -315,8 +318,8 @@ long MsgCall(bool send, long fd, MsgHdr* m, long flags) noexcept {
     name.len = sizeof name.storage;
   }
   msghdr h{};
-  h.msg_name = m->name != nullptr ? name.get() : nullptr;
-  h.msg_namelen = m->name != nullptr ? name.len : 0;
+  h.msg_name = m->name != nullptr && name.len != 0 ? name.get() : nullptr;
+  h.msg_namelen = h.msg_name != nullptr ? name.len : 0;
   h.msg_iov = reinterpret_cast<iovec*>(m->iov);
   h.msg_iovlen = static_cast<decltype(h.msg_iovlen)>(m->iovlen);
   h.msg_control = m->control;

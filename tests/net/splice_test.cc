@@ -108,7 +108,13 @@ struct TcpPair {
   }
 };
 
-using SpliceTest = testing::BackendTest;
+class SpliceTest : public testing::BackendTest {
+ protected:
+  void SetUp() override {
+    testing::BackendTest::SetUp();
+    if (testing::HostLacksSplice()) GTEST_SKIP() << testing::kNoSpliceReason;
+  }
+};
 
 // Two pipe-fulls and 13 bytes, from an offset that is not page-aligned.
 constexpr size_t kBigSize = 2 * kSplicePipeBytes + 13;

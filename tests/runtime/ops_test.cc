@@ -95,6 +95,7 @@ TEST_P(OpsTest, SendZcCompletesAfterItsNotification) {
 }
 
 TEST_P(OpsTest, SpliceAndTeeThroughPipes) {
+  if (testing::HostLacksSplice()) GTEST_SKIP() << testing::kNoSpliceReason;
   int p1[2], p2[2], p3[2];
   ASSERT_EQ(::pipe2(p1, O_CLOEXEC), 0);
   ASSERT_EQ(::pipe2(p2, O_CLOEXEC), 0);
