@@ -15,7 +15,7 @@
 
 #include "examples/cli.h"
 #include "examples/echo_server_lib.h"
-#include "zring/core/signal_fd.h"
+#include "examples/stop_signals.h"
 
 namespace {
 
@@ -53,8 +53,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  core::Result<core::SignalFd> signals =
-      examples::BlockStopSignals("echo_server", /*nonblocking=*/false);
+  core::Result<examples::StopSignals> signals =
+      examples::StopSignals::Install("echo_server", /*nonblocking=*/false);
   if (!signals) return 1;
 
   auto server = examples::EchoServer::Start(options);

@@ -110,11 +110,10 @@ void EchoServer::Stop() {
   if (pool_) pool_->stop();
 }
 
-core::Result<int> WaitForSignal(core::SignalFd& signals) {
+core::Result<int> WaitForSignal(StopSignals& signals) {
   for (;;) {
-    core::Result<core::SignalfdSiginfo> info = signals.read();
-    if (info) return static_cast<int>(info->signo);
-    if (info.error() != core::err::intr) return info.error();
+    core::Result<int> signo = signals.Read();
+    if (signo || signo.error() != core::err::intr) return signo;
   }
 }
 

@@ -1,9 +1,7 @@
 // examples/echo_server_lib.h — the echo server of examples/echo_server.cc,
 // as a library so that a test can run it in-process.
 //
-//   core::SigSet set = core::SigSet{}.add(core::sig::intr).add(core::sig::term);
-//   (void)core::SignalFd::block(set);                 // before any thread starts
-//   auto signals = core::SignalFd::Create(set, /*nonblocking=*/false);
+//   auto signals = examples::StopSignals::Install("echo", false);  // before any thread starts
 //   auto server = examples::EchoServer::Start({.threads = 2});
 //   std::printf("%s\n", (*server)->Describe().c_str());
 //   (void)examples::WaitForSignal(*signals);
@@ -25,7 +23,7 @@
 #include <vector>
 
 #include "zring/core/result.h"
-#include "zring/core/signal_fd.h"
+#include "examples/stop_signals.h"
 #include "zring/net/address.h"
 #include "zring/net/tcp_listener.h"
 #include "zring/runtime/runtime.h"
@@ -73,8 +71,8 @@ class EchoServer final {
 };
 
 // WaitForSignal(): blocks until a signal of `signals` arrives; its number.
-// `signals` must be blocking (SignalFd::Create(set, false)).
-[[nodiscard]] core::Result<int> WaitForSignal(core::SignalFd& signals);
+// `signals` must be blocking (installed with nonblocking = false).
+[[nodiscard]] core::Result<int> WaitForSignal(StopSignals& signals);
 
 // BackendName(): "io_uring", "poll" or "auto".
 [[nodiscard]] const char* BackendName(BackendKind kind) noexcept;

@@ -29,7 +29,7 @@
 #include "examples/http/server.h"
 #include "zring/core/constants.h"
 #include "zring/core/event.h"
-#include "zring/core/signal_fd.h"
+#include "examples/stop_signals.h"
 #include "zring/net/address.h"
 #include "zring/net/tcp_listener.h"
 #include "zring/runtime/ops.h"
@@ -40,7 +40,7 @@ namespace {
 
 using examples::http::ServerOptions;
 using zring::core::Result;
-using zring::core::SignalFd;
+using zring::examples::StopSignals;
 using zring::net::SocketAddress;
 using zring::net::TcpListener;
 
@@ -120,17 +120,17 @@ const char* BackendName(zring::BackendKind kind) {
 
 // Waits for SIGINT or SIGTERM, then stops every server and waits until
 // each has closed its connections.
-zring::Task<int> WaitForSignalThenStop(SignalFd& signals,
+zring::Task<int> WaitForSignalThenStop(StopSignals& signals,
                                        std::vector<zring::JoinHandle<void>>& servers) {
   int signo = 0;
   while (signo == 0) {
-    Result<uint32_t> ready = co_await zring::poll(signals.get(), zring::core::ev::in);
+    Result<uint32_t> ready = co_await zring::poll(signals.fd(), zring::core::ev::in);
     if (!ready) {
       std::fprintf(stderr, "http_server: waiting for signals: %s\n", ready.error().name());
       break;
     }
-    Result<zring::core::SignalfdSiginfo> info = signals.read();
-    if (info) signo = static_cast<int>(info->signo);
+    Result<int> got = signals.Read();
+    if (got) signo = *got;
   }
   for (zring::JoinHandle<void>& s : servers) s.cancel();
   for (zring::JoinHandle<void>& s : servers) co_await s;
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  Result<SignalFd> signals = zring::examples::BlockStopSignals("http_server", /*nonblocking=*/true);
+  Result<StopSignals> signals = StopSignals::Install("http_server", /*nonblocking=*/true);
   if (!signals) return 1;
 
   zring::ThreadPerCoreOptions pool_options;

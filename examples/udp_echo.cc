@@ -16,7 +16,7 @@
 
 #include "examples/cli.h"
 #include "examples/udp_echo_lib.h"
-#include "zring/core/signal_fd.h"
+#include "examples/stop_signals.h"
 #include "zring/net/address.h"
 #include "zring/net/udp_socket.h"
 #include "zring/runtime/runtime.h"
@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  core::Result<core::SignalFd> signals =
-      examples::BlockStopSignals("udp_echo", /*nonblocking=*/true);
+  core::Result<examples::StopSignals> signals =
+      examples::StopSignals::Install("udp_echo", /*nonblocking=*/true);
   if (!signals) return 1;
   core::Result<std::unique_ptr<Runtime>> rt = Runtime::Create(options);
   if (!rt) {

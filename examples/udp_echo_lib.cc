@@ -37,12 +37,13 @@ Task<UdpEchoStats> ServeUdpEcho(const net::UdpSocket& socket) {
   }
 }
 
-Task<core::Result<int>> WaitForSignal(core::SignalFd& signals) {
+Task<core::Result<int>> WaitForSignal(StopSignals& signals) {
   for (;;) {
-    core::Result<core::SignalfdSiginfo> info = signals.read();
-    if (info) co_return static_cast<int>(info->signo);
-    if (info.error() != core::err::again) co_return info.error();
-    core::Result<uint32_t> ready = co_await zring::poll(signals.get(), core::ev::in);
+    core::Result<int> signo = signals.Read();
+    if (signo || (signo.error() != core::err::again && signo.error() != core::err::intr)) {
+      co_return signo;
+    }
+    core::Result<uint32_t> ready = co_await zring::poll(signals.fd(), core::ev::in);
     if (!ready) co_return ready.error();
   }
 }

@@ -16,7 +16,7 @@
 #include <cstdint>
 
 #include "zring/core/result.h"
-#include "zring/core/signal_fd.h"
+#include "examples/stop_signals.h"
 #include "zring/net/udp_socket.h"
 #include "zring/runtime/task.h"
 
@@ -38,8 +38,8 @@ struct UdpEchoStats {
 // (the socket is gone) ends it too.
 Task<UdpEchoStats> ServeUdpEcho(const net::UdpSocket& socket);
 
-// WaitForSignal(): waits, without blocking the thread, until `signals` (a
-// nonblocking signalfd) has a signal; returns its number.
-Task<core::Result<int>> WaitForSignal(core::SignalFd& signals);
+// WaitForSignal(): waits, without blocking the thread, until `signals`
+// (installed nonblocking) has a signal; returns its number.
+Task<core::Result<int>> WaitForSignal(StopSignals& signals);
 
 }  // namespace zring::examples

@@ -1,5 +1,5 @@
 // examples/echo_server's logic, in-process: it echoes on every thread's
-// listener, and SIGTERM through its signalfd stops it cleanly: connections
+// listener, and SIGTERM through StopSignals stops it cleanly: connections
 // ended, listeners closed, threads joined.
 #include "examples/echo_server_lib.h"
 
@@ -10,7 +10,6 @@
 #include <gtest/gtest.h>
 
 #include "tests/runtime/backends.h"
-#include "zring/core/signal_fd.h"
 #include "zring/net/tcp_stream.h"
 
 namespace zring {
@@ -19,22 +18,10 @@ namespace {
 using net::TcpStream;
 using EchoServerTest = testing::BackendTest;
 
-// Blocks SIGINT and SIGTERM on this thread for a scope (threads started
-// meanwhile inherit it), so that they wait for a signalfd.
-class BlockedSignals {
- public:
-  BlockedSignals() { EXPECT_TRUE(core::SignalFd::block(set_, &old_).ok()); }
-  ~BlockedSignals() { (void)core::SignalFd::set_mask(old_); }
-  const core::SigSet& set() const { return set_; }
-
- private:
-  core::SigSet set_ = core::SigSet{}.add(core::sig::intr).add(core::sig::term);
-  core::SigSet old_{};
-};
-
 TEST_P(EchoServerTest, EchoesThenStopsCleanlyOnSigterm) {
-  BlockedSignals blocked;
-  auto signals = core::SignalFd::Create(blocked.set(), /*nonblocking=*/false);
+  // As main() does, before the server's threads start (they inherit the
+  // mask); put back when `signals` goes.
+  auto signals = examples::StopSignals::Install("echo_server_test", /*nonblocking=*/false);
   ASSERT_TRUE(signals.ok()) << signals.error().name();
 
   examples::EchoServerOptions options;
@@ -66,7 +53,7 @@ TEST_P(EchoServerTest, EchoesThenStopsCleanlyOnSigterm) {
   };
   ASSERT_EQ(rt().block_on(round_trips()), "");
 
-  // The shutdown path of main(): a signal, read from the signalfd, then Stop().
+  // The shutdown path of main(): a signal, read from `signals`, then Stop().
   ASSERT_EQ(::raise(SIGTERM), 0);
   core::Result<int> sig = examples::WaitForSignal(*signals);
   ASSERT_TRUE(sig.ok()) << sig.error().name();

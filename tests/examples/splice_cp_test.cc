@@ -47,7 +47,12 @@ std::vector<char> ReadFile(const std::string& path) {
   return out;
 }
 
-class SpliceCpTest : public ::testing::TestWithParam<BackendKind> {};
+class SpliceCpTest : public ::testing::TestWithParam<BackendKind> {
+ protected:
+  void SetUp() override {
+    if (testing::HostLacksSplice()) GTEST_SKIP() << testing::kNoSpliceReason;
+  }
+};
 
 TEST_P(SpliceCpTest, CopiesByteForByteWithTheSourcesMode) {
   std::string src = TempPath("splice_cp_src"), dst = TempPath("splice_cp_dst");
