@@ -30,7 +30,9 @@ std::string ExplainUringFailure(core::Errno e) {
   }
   if (e == core::err::perm) return why + "blocked by seccomp (a container's default profile?)";
   if (e == core::err::nosys && core::kHostSyscalls) {
-    return why + "no io_uring here: syscalls go through the host's libc (not Linux, or ZRING_HOST_PORTABLE=1)";
+    return why +
+           "no io_uring here: syscalls go through the host's libc "
+           "(not Linux, or ZRING_HOST_PORTABLE=1)";
   }
   if (e == core::err::nosys) return why + "this kernel has no io_uring";
   if (e == core::err::nomem) return why + "out of locked memory (RLIMIT_MEMLOCK)";

@@ -26,6 +26,10 @@
 #endif
 #include <sys/resource.h>
 #include <sys/stat.h>
+#if __has_include(<sys/sysmacros.h>)
+#include <sys/sysmacros.h>  // major(), minor() on Linux; <sys/types.h> has them elsewhere
+#endif
+#include <sys/types.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,6 +82,16 @@ long Fcntl(long fd, long cmd, long argument) noexcept {
       bool unknown = false;
       int host = HostOpenFlags(argument, &unknown);
       if (unknown) return Fail(err::inval.value());
+      if constexpr (!kLinux) {
+        // Keep the host's own bits that Linux has no name for (O_ASYNC, a
+        // BSD's O_DIRECT): GETFL did not report them, so SETFL must not
+        // clear them.
+        const int current = fcntl(f, F_GETFL);
+        if (current == -1) return Fail(LinuxErrno(errno));
+        int known = O_ACCMODE;
+        for (size_t i = 0; i < kOpenFlagCount; ++i) known |= kOpenFlags[i].host;
+        host |= current & ~known;
+      }
       return Ret(fcntl(f, F_SETFL, host));
     }
     case f::dupfd: return Ret(fcntl(f, F_DUPFD, static_cast<int>(argument)));
@@ -97,7 +111,8 @@ long StatxFromStat(long dirfd, const char* path, long flags, Statx* out) noexcep
   struct stat st;
   long r;
   if ((flags & at::empty_path) != 0 && path != nullptr && path[0] == '\0') {
-    r = Ret(fstat(HostDirFd(dirfd), &st));
+    // The fd itself; AT_FDCWD's is the working directory.
+    r = dirfd == at::fdcwd ? Ret(stat(".", &st)) : Ret(fstat(HostDirFd(dirfd), &st));
   } else {
     r = Ret(fstatat(HostDirFd(dirfd), path,
                     &st, (flags & at::symlink_nofollow) != 0 ? AT_SYMLINK_NOFOLLOW : 0));
@@ -113,6 +128,10 @@ long StatxFromStat(long dirfd, const char* path, long flags, Statx* out) noexcep
   x.ino = static_cast<std::uint64_t>(st.st_ino);
   x.size = static_cast<std::uint64_t>(st.st_size);
   x.blocks = static_cast<std::uint64_t>(st.st_blocks);
+  x.dev_major = static_cast<std::uint32_t>(major(st.st_dev));
+  x.dev_minor = static_cast<std::uint32_t>(minor(st.st_dev));
+  x.rdev_major = static_cast<std::uint32_t>(major(st.st_rdev));
+  x.rdev_minor = static_cast<std::uint32_t>(minor(st.st_rdev));
 #if defined(__APPLE__)
   x.atime = {st.st_atimespec.tv_sec, static_cast<std::uint32_t>(st.st_atimespec.tv_nsec), 0};
   x.mtime = {st.st_mtimespec.tv_sec, static_cast<std::uint32_t>(st.st_mtimespec.tv_nsec), 0};
@@ -138,8 +157,11 @@ long Poll(PollEntry* fds, long n, int timeout_ms) noexcept {
   }();
   auto* host_fds = reinterpret_cast<pollfd*>(fds);
   if (same_bits) return Ret(poll(host_fds, static_cast<nfds_t>(n), timeout_ms));
+  // More entries than fds could exist is EINVAL, not a walk off the end
+  // of the caller's array (checked only when large: it costs a call).
   rlimit files;
-  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && static_cast<rlim_t>(n) > files.rlim_cur) {
+  if (n > 1024 && getrlimit(RLIMIT_NOFILE, &files) == 0 &&
+      static_cast<rlim_t>(n) > files.rlim_cur) {
     return Fail(err::inval.value());
   }
   bool unknown = false;
@@ -261,12 +283,18 @@ long PrLimit(long /*pid: 0*/, long resource, const Rlimit* new_limit, Rlimit* ol
   if (old_limit != nullptr) {
     rlimit h;
     if (getrlimit(r, &h) != 0) return Fail(LinuxErrno(errno));
-    *old_limit = {h.rlim_cur == RLIM_INFINITY ? Rlimit::kRlimInfinity : h.rlim_cur,
-                  h.rlim_max == RLIM_INFINITY ? Rlimit::kRlimInfinity : h.rlim_max};
+    old_limit->cur = h.rlim_cur == RLIM_INFINITY ? Rlimit::kRlimInfinity
+                                                 : static_cast<std::uint64_t>(h.rlim_cur);
+    old_limit->max = h.rlim_max == RLIM_INFINITY ? Rlimit::kRlimInfinity
+                                                 : static_cast<std::uint64_t>(h.rlim_max);
   }
   if (new_limit != nullptr) {
-    rlimit h{new_limit->cur == Rlimit::kRlimInfinity ? RLIM_INFINITY : new_limit->cur,
-             new_limit->max == Rlimit::kRlimInfinity ? RLIM_INFINITY : new_limit->max};
+    // rlim_t is signed on FreeBSD: assigned, not brace-initialised.
+    rlimit h;
+    h.rlim_cur = new_limit->cur == Rlimit::kRlimInfinity ? RLIM_INFINITY
+                                                          : static_cast<rlim_t>(new_limit->cur);
+    h.rlim_max = new_limit->max == Rlimit::kRlimInfinity ? RLIM_INFINITY
+                                                          : static_cast<rlim_t>(new_limit->max);
     if (setrlimit(r, &h) != 0) return Fail(LinuxErrno(errno));
   }
   return 0;
@@ -283,6 +311,8 @@ long Mmap(void* addr, size_t len, long prot, long flags, long fd, long offset) n
 #endif
 #ifdef MAP_NORESERVE
       {map::noreserve, MAP_NORESERVE},
+#else
+      {map::noreserve, 0},  // a hint about overcommit
 #endif
   };
   bool unknown = false;

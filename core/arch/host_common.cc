@@ -226,11 +226,14 @@ int ToHostBits(long linux_bits, const BitPair* pairs, size_t n, bool* unknown) n
 
 int ToLinuxBits(int host_bits, const BitPair* pairs, size_t n) noexcept {
   int out = 0;
+  int known = 0;
   for (size_t i = 0; i < n; ++i) {
+    known |= pairs[i].host;
     if (pairs[i].host != 0 && (host_bits & pairs[i].host) == pairs[i].host) {
       out |= pairs[i].linux_value;
     }
   }
+  if constexpr (kLinux) out |= host_bits & ~known;  // Linux's own, as they are
   return out;
 }
 
@@ -240,7 +243,10 @@ const BitPair kOpenFlags[] = {
     {o::trunc, O_TRUNC},     {o::append, O_APPEND},     {o::nonblock, O_NONBLOCK},
     {o::directory, O_DIRECTORY}, {o::nofollow, O_NOFOLLOW}, {o::cloexec, O_CLOEXEC},
     // o::sync includes o::dsync: the longer match first.
-    {o::sync, O_SYNC},       {o::dsync, O_DSYNC},
+    {o::sync, O_SYNC},
+#ifdef O_DSYNC
+    {o::dsync, O_DSYNC},
+#endif
 };
 const size_t kOpenFlagCount = sizeof kOpenFlags / sizeof kOpenFlags[0];
 

@@ -60,7 +60,8 @@ long Ret(long r) noexcept;
 // host's. Bits it does not name pass through on Linux and set `*unknown`
 // elsewhere (the call then fails).
 int ToHostBits(long linux_bits, const BitPair* pairs, std::size_t n, bool* unknown) noexcept;
-// The host's bits back in Linux's values; bits no pair names are dropped.
+// The host's bits back in Linux's values; bits no pair names pass through
+// on Linux and are dropped elsewhere.
 int ToLinuxBits(int host_bits, const BitPair* pairs, std::size_t n) noexcept;
 
 // Sets O_NONBLOCK and FD_CLOEXEC on a new `fd` where the host could not

@@ -79,18 +79,24 @@ int ToHostAddr(const void* linux_addr, long len, HostAddr* out) noexcept {
     }
     case af::local: {
       auto* h = reinterpret_cast<sockaddr_un*>(&out->storage);
-      const long path_len = len - static_cast<long>(offsetof(SockAddrUn, path));
+      const char* path = static_cast<const char*>(linux_addr) + offsetof(SockAddrUn, path);
+      long path_len = len - static_cast<long>(offsetof(SockAddrUn, path));
+      if (path_len > static_cast<long>(sizeof h->sun_path) && path[0] != '\0') {
+        // Linux reads a path only up to its NUL (a caller may pass the
+        // whole struct's size); a host's sun_path may be shorter (104).
+        path_len = static_cast<long>(strnlen(path, static_cast<size_t>(path_len))) + 1;
+      }
       if (path_len < 0 || path_len > static_cast<long>(sizeof h->sun_path)) {
         return err::nametoolong.value();
       }
       h->sun_family = AF_UNIX;
-      memcpy(h->sun_path, static_cast<const char*>(linux_addr) + offsetof(SockAddrUn, path),
-             static_cast<size_t>(path_len));
+      memcpy(h->sun_path, path, static_cast<size_t>(path_len));
       out->len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path_len);
       break;
     }
     case af::unspec:
       // connect() with AF_UNSPEC dissolves a datagram association.
+      if (len > static_cast<long>(sizeof out->storage)) return err::inval.value();
       out->storage.ss_family = AF_UNSPEC;
       out->len = static_cast<socklen_t>(len);
       break;
@@ -112,6 +118,10 @@ int ToHostAddr(const void* linux_addr, long len, HostAddr* out) noexcept {
 void ToLinuxAddr(const sockaddr_storage& host, socklen_t host_len, void* linux_addr,
                  SockLen* linux_len) noexcept {
   if (linux_addr == nullptr || linux_len == nullptr) return;
+  if (host_len == 0) {  // no address (recvfrom on a stream socket)
+    *linux_len = 0;
+    return;
+  }
   SockAddrStorage out{};
   size_t size = 0;
   switch (host.ss_family) {
@@ -141,6 +151,12 @@ void ToLinuxAddr(const sockaddr_storage& host, socklen_t host_len, void* linux_a
       const auto* h = reinterpret_cast<const sockaddr_un*>(&host);
       const size_t path_offset = offsetof(sockaddr_un, sun_path);
       size_t path_len = host_len > path_offset ? host_len - path_offset : 0;
+      if constexpr (!kLinux) {
+        // A BSD reports an unnamed socket as a zeroed path (sun_noname),
+        // Linux as the family alone; a named one up to its NUL, plus it.
+        const size_t n = strnlen(h->sun_path, path_len);
+        path_len = n == 0 ? 0 : n + 1 <= path_len ? n + 1 : n;
+      }
       if (path_len > sizeof(SockAddrUn::path)) path_len = sizeof(SockAddrUn::path);
       out.family = af::local;
       memcpy(reinterpret_cast<char*>(&out) + offsetof(SockAddrUn, path), h->sun_path, path_len);
@@ -252,11 +268,26 @@ long Accept(long fd, void* addr, SockLen* addrlen, long flags) noexcept {
   if ((flags & ~long{sock::nonblock | sock::cloexec}) != 0) return Fail(err::inval.value());
   sockaddr_storage peer{};
   socklen_t peer_len = sizeof peer;
-  long r = Ret(accept(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len));
-  if (r < 0) return r;
-  // Set before the fd is visible to the caller; a fork in between is the
-  // window a host without accept4 cannot close.
-  r = FinishSocket(r, (flags & sock::nonblock) != 0, (flags & sock::cloexec) != 0);
+  auto* peer_addr = reinterpret_cast<sockaddr*>(&peer);
+  const bool nonblock = (flags & sock::nonblock) != 0;
+  const bool cloexec = (flags & sock::cloexec) != 0;
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+  long r = Ret(accept4(static_cast<int>(fd), peer_addr, &peer_len,
+                       (nonblock ? SOCK_NONBLOCK : 0) | (cloexec ? SOCK_CLOEXEC : 0)));
+#else
+  long r = Ret(accept(static_cast<int>(fd), peer_addr, &peer_len));
+  // Flags set before the caller sees the fd; a fork in between is the
+  // window a host without accept4 cannot close. A BSD's accept() also
+  // copies O_NONBLOCK from the listener, which Linux's does not: cleared
+  // unless asked for.
+  if (r >= 0) {
+    const int fl = fcntl(static_cast<int>(r), F_GETFL);
+    if (fl != -1 && (fl & O_NONBLOCK) != 0 && !nonblock) {
+      (void)fcntl(static_cast<int>(r), F_SETFL, fl & ~O_NONBLOCK);
+    }
+    r = FinishSocket(r, nonblock, cloexec);
+  }
+#endif
   if (r >= 0) ToLinuxAddr(peer, peer_len, addr, addrlen);
   return r;
 }
@@ -266,6 +297,21 @@ long AddrCall(int (*call)(int, const sockaddr*, socklen_t), long fd, const void*
   HostAddr h;
   if (int e = ToHostAddr(addr, len, &h); e != 0) return Fail(e);
   return Ret(call(static_cast<int>(fd), h.get(), h.len));
+}
+
+// connect(): on Linux, calling it again on a nonblocking socket whose
+// connect finished reports how it ended. A BSD instead says EISCONN or
+// EINVAL, or has dropped the error; so there the pending error is read
+// first, which is what Linux would return.
+long Connect(long fd, const void* addr, long len) noexcept {
+  if constexpr (!kLinux) {
+    int e = 0;
+    socklen_t l = sizeof e;
+    if (getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_ERROR, &e, &l) == 0 && e != 0) {
+      return Fail(LinuxErrno(e));
+    }
+  }
+  return AddrCall(&connect, fd, addr, len);
 }
 
 long NameCall(int (*call)(int, sockaddr*, socklen_t*), long fd, void* addr,
@@ -333,7 +379,7 @@ long MsgCall(bool send, long fd, MsgHdr* m, long flags) noexcept {
       m->namelen = len;
     }
     m->controllen = h.msg_controllen;
-    m->flags = kLinux ? h.msg_flags : ToLinuxBits(h.msg_flags, kMsgFlags, kMsgFlagCount);
+    m->flags = ToLinuxBits(h.msg_flags, kMsgFlags, kMsgFlagCount);
   }
   return r;
 }
@@ -364,7 +410,10 @@ bool HostSockOpt(long level, long name, int* host_level, int* host_name) noexcep
     *host_level = SOL_SOCKET;
     switch (name) {
       case so::reuseaddr: *host_name = SO_REUSEADDR; return true;
-#ifdef SO_REUSEPORT
+#if defined(SO_REUSEPORT_LB)
+      // FreeBSD's SO_REUSEPORT does not spread connections; this does.
+      case so::reuseport: *host_name = SO_REUSEPORT_LB; return true;
+#elif defined(SO_REUSEPORT)
       case so::reuseport: *host_name = SO_REUSEPORT; return true;
 #endif
       case so::keepalive: *host_name = SO_KEEPALIVE; return true;
@@ -372,7 +421,12 @@ bool HostSockOpt(long level, long name, int* host_level, int* host_name) noexcep
       case so::rcvbuf: *host_name = SO_RCVBUF; return true;
       case so::error: *host_name = SO_ERROR; return true;
       case so::broadcast: *host_name = SO_BROADCAST; return true;
+#if defined(SO_LINGER_SEC)
+      // macOS's SO_LINGER counts ticks; Linux's, like this one, seconds.
+      case so::linger: *host_name = SO_LINGER_SEC; return true;
+#else
       case so::linger: *host_name = SO_LINGER; return true;  // struct linger: two ints
+#endif
       case so::type: *host_name = SO_TYPE; return true;
       case so::rcvlowat: *host_name = SO_RCVLOWAT; return true;
       case so::sndlowat: *host_name = SO_SNDLOWAT; return true;
@@ -434,7 +488,7 @@ long SocketCall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) n
     case nr::socket: return Socket(a1, a2, a3);
     case nr::socketpair: return SocketPair(a1, a2, a3, Ptr<int>(a4));
     case nr::bind: return AddrCall(&bind, a1, Ptr<const void>(a2), a3);
-    case nr::connect: return AddrCall(&connect, a1, Ptr<const void>(a2), a3);
+    case nr::connect: return Connect(a1, Ptr<const void>(a2), a3);
     case nr::listen: return Ret(listen(Int(a1), Int(a2)));
     case nr::accept: return Accept(a1, Ptr<void>(a2), Ptr<SockLen>(a3), 0);
     case nr::accept4: return Accept(a1, Ptr<void>(a2), Ptr<SockLen>(a3), a4);

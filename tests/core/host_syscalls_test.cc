@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -130,7 +131,12 @@ TEST_F(HostSyscalls, StatxFromFstatat) {
     EXPECT_EQ(x.mode, st.st_mode);
     EXPECT_EQ(x.nlink, st.st_nlink);
     EXPECT_EQ(x.mtime.sec, st.st_mtim.tv_sec);
+    EXPECT_EQ(x.dev_major, major(st.st_dev));
+    EXPECT_EQ(x.dev_minor, minor(st.st_dev));
   }
+  Statx cwd{};
+  ASSERT_TRUE(statx(at::fdcwd, "", at::empty_path, statx_mask::basic_stats, &cwd).ok());
+  EXPECT_EQ(cwd.mode & s_if::fmt, s_if::dir);
   Result<Statx> via_fstat = fstat(fd);  // core::fstat is statx underneath
   ASSERT_TRUE(via_fstat.ok());
   EXPECT_EQ(via_fstat->size, 5u);
@@ -167,7 +173,7 @@ void Listen(Listener* l) {
   ASSERT_NE(l->addr.port, 0);
 }
 
-TEST_F(HostSyscalls, AcceptWithoutAccept4SetsFlagsAndPeer) {
+TEST_F(HostSyscalls, AcceptSetsFlagsAndPeer) {
   host::PretendNotLinux(true);
   Listener l;
   ASSERT_NO_FATAL_FAILURE(Listen(&l));
@@ -196,6 +202,27 @@ TEST_F(HostSyscalls, AcceptWithoutAccept4SetsFlagsAndPeer) {
   EXPECT_EQ(small_len, sizeof(SockAddrIn));
   EXPECT_EQ(small.family, af::inet);
   EXPECT_EQ(accept4(l.fd, nullptr, nullptr, 0x1).error(), err::inval);
+
+  // Without flags, blocking, even from a nonblocking listener (a BSD's
+  // accept() would copy the listener's O_NONBLOCK).
+  ASSERT_EQ(::fcntl(l.fd, F_SETFL, ::fcntl(l.fd, F_GETFL) | O_NONBLOCK), 0);
+  Result<int> client2 = socket(af::inet, sock::stream);
+  ASSERT_TRUE(client2.ok());
+  ASSERT_TRUE(connect(*client2, &l.addr, sizeof l.addr).ok());
+  Result<int> conn2 = accept4(l.fd, nullptr, nullptr, 0);
+  ASSERT_TRUE(conn2.ok()) << conn2.error().name();
+  EXPECT_TRUE(HasFlags(*conn2, false, false));
+
+  // A stream socket's recvfrom has no address to give: length 0.
+  ASSERT_EQ(::write(*client, "x", 1), 1);
+  char byte;
+  SockAddrStorage from{};
+  SockLen from_len = sizeof from;
+  Result<size_t> got = recvfrom(*conn, &byte, 1, 0, &from, &from_len);
+  ASSERT_TRUE(got.ok()) << got.error().name();
+  EXPECT_EQ(from_len, 0u);
+  ::close(*conn2);
+  ::close(*client2);
   ::close(*conn);
   ::close(*client);
 }
