@@ -37,8 +37,6 @@ class StopSignals final {
   // Read(): the number of a signal that came (EINTR and, nonblocking,
   // EAGAIN are errors to retry on).
   [[nodiscard]] core::Result<int> Read() noexcept;
-  // How it learns of signals: "signalfd" or "pipe".
-  [[nodiscard]] const char* how() const noexcept { return signalfd_ ? "signalfd" : "pipe"; }
 
  private:
   StopSignals() = default;
