@@ -346,15 +346,88 @@ long RecvFrom(long fd, void* buf, size_t len, long flags, void* addr, SockLen* a
   return r;
 }
 
-// sendmsg/recvmsg. Control messages keep Linux's layout only on Linux;
-// elsewhere cmsghdr differs, and they are refused rather than garbled.
+// --- control messages ---------------------------------------------------------
+
+// Linux's control messages are a run of CMsgHdr {size_t len; int level;
+// int type;} each followed by its data and aligned to 8; a BSD's header
+// is 12 bytes and its alignment may be 4. They are rebuilt one by one with
+// the host's CMSG_* macros (on Linux that is the identity). Only fd
+// passing (SCM_RIGHTS, an array of ints everywhere) crosses to another
+// host; other kinds pass on Linux and are refused (send) or dropped
+// (receive) elsewhere.
+constexpr size_t LinuxCmsgAlign(size_t n) noexcept {
+  return (n + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1);
+}
+constexpr size_t kLinuxCmsgHeader = LinuxCmsgAlign(sizeof(CMsgHdr));
+// The host-side buffer: enough for a few hundred fds in one message.
+constexpr size_t kMaxControl = 2048;
+
+bool IsRights(long level, long type) noexcept { return level == sol::socket && type == scm::rights; }
+
+// Linux's control in `m` into `out` (kMaxControl bytes, cmsghdr-aligned):
+// bytes used, or -errno.
+long ToHostControl(const MsgHdr& m, unsigned char* out) noexcept {
+  const auto* in = static_cast<const unsigned char*>(m.control);
+  size_t used = 0;
+  for (size_t at = 0; at + sizeof(CMsgHdr) <= m.controllen;) {
+    CMsgHdr c;
+    memcpy(&c, in + at, sizeof c);
+    if (c.len < kLinuxCmsgHeader || c.len > m.controllen - at) return Fail(err::inval.value());
+    const size_t data_len = c.len - kLinuxCmsgHeader;
+    const bool rights = IsRights(c.level, c.type);
+    if (!rights && !kLinux) return Fail(err::opnotsupp.value());
+    if (used + CMSG_SPACE(data_len) > kMaxControl) return Fail(err::nobufs.value());
+    auto* h = reinterpret_cast<cmsghdr*>(out + used);
+    h->cmsg_len = static_cast<decltype(h->cmsg_len)>(CMSG_LEN(data_len));
+    h->cmsg_level = rights ? SOL_SOCKET : c.level;
+    h->cmsg_type = rights ? SCM_RIGHTS : c.type;
+    memcpy(CMSG_DATA(h), in + at + kLinuxCmsgHeader, data_len);
+    used += CMSG_SPACE(data_len);
+    at += LinuxCmsgAlign(c.len);
+  }
+  return static_cast<long>(used);
+}
+
+// The host's received control in `h` into Linux's buffer of `m`: bytes
+// used. What does not fit is dropped and reported as msg::ctrunc, and the
+// fds of a dropped part are closed, as Linux does.
+size_t ToLinuxControl(msghdr& h, MsgHdr* m, bool* truncated) noexcept {
+  auto* out = static_cast<unsigned char*>(m->control);
+  const size_t cap = m->controllen;
+  size_t used = 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+    const size_t data_len = c->cmsg_len - CMSG_LEN(0);
+    const bool rights = c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS;
+    if (!rights && !kLinux) continue;  // a host's own kind, which Linux has no layout for
+    const size_t room = cap > used + kLinuxCmsgHeader ? cap - used - kLinuxCmsgHeader : 0;
+    size_t take = data_len <= room ? data_len : 0;
+    if (take < data_len) {
+      *truncated = true;
+      if (rights) {
+        take = room / sizeof(int) * sizeof(int);
+        for (size_t i = take; i + sizeof(int) <= data_len; i += sizeof(int)) {
+          int fd;
+          memcpy(&fd, CMSG_DATA(c) + i, sizeof fd);
+          close(fd);
+        }
+      }
+    }
+    if (room == 0 || (take == 0 && data_len != 0)) continue;
+    CMsgHdr lc{kLinuxCmsgHeader + take, rights ? sol::socket : c->cmsg_level,
+               rights ? scm::rights : c->cmsg_type};
+    memcpy(out + used, &lc, sizeof lc);
+    memcpy(out + used + kLinuxCmsgHeader, CMSG_DATA(c), take);
+    const size_t space = LinuxCmsgAlign(kLinuxCmsgHeader + take);
+    used += space < cap - used ? space : cap - used;
+  }
+  return used;
+}
+
+// sendmsg/recvmsg, with addresses and control messages converted.
 long MsgCall(bool send, long fd, MsgHdr* m, long flags) noexcept {
   bool unknown = false;
   const int host_flags = ToHostBits(flags, kMsgFlags, kMsgFlagCount, &unknown);
   if (unknown) return Fail(err::inval.value());
-  if constexpr (!kLinux) {
-    if (m->controllen != 0) return Fail(err::opnotsupp.value());
-  }
   static_assert(sizeof(IoVec) == sizeof(iovec) && offsetof(IoVec, len) == offsetof(iovec, iov_len),
                 "IoVec must match the host's struct iovec");
   HostAddr name;
@@ -368,8 +441,22 @@ long MsgCall(bool send, long fd, MsgHdr* m, long flags) noexcept {
   h.msg_namelen = h.msg_name != nullptr ? name.len : 0;
   h.msg_iov = reinterpret_cast<iovec*>(m->iov);
   h.msg_iovlen = static_cast<decltype(h.msg_iovlen)>(m->iovlen);
-  h.msg_control = m->control;
-  h.msg_controllen = static_cast<decltype(h.msg_controllen)>(m->controllen);
+  alignas(cmsghdr) unsigned char control[kMaxControl];
+  if (m->control != nullptr && m->controllen != 0) {
+    size_t len;
+    if (send) {
+      long used = ToHostControl(*m, control);
+      if (used < 0) return used;
+      len = static_cast<size_t>(used);
+    } else {
+      // As much as Linux's buffer holds, so that the host truncates where
+      // Linux would (a BSD's smaller headers may leave more; that is cut
+      // in ToLinuxControl()).
+      len = m->controllen < kMaxControl ? m->controllen : kMaxControl;
+    }
+    h.msg_control = len != 0 ? control : nullptr;
+    h.msg_controllen = static_cast<decltype(h.msg_controllen)>(len);
+  }
   long r = send ? Ret(sendmsg(static_cast<int>(fd), &h, host_flags))
                 : Ret(recvmsg(static_cast<int>(fd), &h, host_flags));
   if (r >= 0 && !send) {
@@ -378,8 +465,9 @@ long MsgCall(bool send, long fd, MsgHdr* m, long flags) noexcept {
       ToLinuxAddr(name.storage, h.msg_namelen, m->name, &len);
       m->namelen = len;
     }
-    m->controllen = h.msg_controllen;
-    m->flags = ToLinuxBits(h.msg_flags, kMsgFlags, kMsgFlagCount);
+    bool truncated = false;
+    m->controllen = h.msg_control != nullptr ? ToLinuxControl(h, m, &truncated) : 0;
+    m->flags = ToLinuxBits(h.msg_flags, kMsgFlags, kMsgFlagCount) | (truncated ? msg::ctrunc : 0);
   }
   return r;
 }

@@ -315,6 +315,68 @@ TEST_F(HostSyscalls, MessageBatchesOneAtATime) {
   ::close(*b);
 }
 
+// The fds open in this process, from /proc/self/fd.
+int OpenFds() {
+  int n = 0;
+  for (int fd = 0; fd < 1024; ++fd) n += ::fcntl(fd, F_GETFD) != -1;
+  return n;
+}
+
+TEST_F(HostSyscalls, FdsPassedInControlMessages) {
+  host::PretendNotLinux(true);
+  Result<int> a = socket(af::local, sock::stream);
+  ASSERT_TRUE(a.ok());
+  int pair[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+
+  // Two fds in Linux's layout: one CMsgHdr, two ints.
+  alignas(CMsgHdr) unsigned char control[cmsg_space(2 * sizeof(int))] = {};
+  MsgHdr m{};
+  char byte = 'x';
+  IoVec iov{&byte, 1};
+  m.iov = &iov;
+  m.iovlen = 1;
+  m.control = control;
+  m.controllen = sizeof control;
+  CMsgHdr* c = cmsg_first(m);
+  c->level = sol::socket;
+  c->type = scm::rights;
+  c->len = cmsg_len(2 * sizeof(int));
+  std::memcpy(cmsg_data(c), pipe_fds, sizeof pipe_fds);
+  ASSERT_TRUE(sendmsg(pair[0], &m, 0).ok());
+
+  // Room for one: the first arrives, the second is closed, MSG_CTRUNC.
+  const int before = OpenFds();
+  alignas(CMsgHdr) unsigned char in_control[cmsg_space(sizeof(int))] = {};
+  MsgHdr r{};
+  char in_byte = 0;
+  IoVec in_iov{&in_byte, 1};
+  r.iov = &in_iov;
+  r.iovlen = 1;
+  r.control = in_control;
+  r.controllen = cmsg_len(sizeof(int));  // cmsg_space() would hold two
+  Result<size_t> got = recvmsg(pair[1], &r, 0);
+  ASSERT_TRUE(got.ok()) << got.error().name();
+  EXPECT_EQ(in_byte, 'x');
+  EXPECT_NE(r.flags & msg::ctrunc, 0);
+  CMsgHdr* rc = cmsg_first(r);
+  ASSERT_NE(rc, nullptr);
+  EXPECT_EQ(rc->level, sol::socket);
+  EXPECT_EQ(rc->type, scm::rights);
+  ASSERT_EQ(rc->len, cmsg_len(sizeof(int)));
+  int passed;
+  std::memcpy(&passed, cmsg_data(rc), sizeof passed);
+  EXPECT_EQ(OpenFds(), before + 1);  // one arrived, the other was closed
+  // The passed read end reads what goes into the pipe.
+  ASSERT_EQ(::write(pipe_fds[1], "p", 1), 1);
+  char p = 0;
+  EXPECT_EQ(::read(passed, &p, 1), 1);
+  EXPECT_EQ(p, 'p');
+  for (int fd : {passed, pipe_fds[0], pipe_fds[1], pair[0], pair[1], *a}) ::close(fd);
+}
+
 TEST_F(HostSyscalls, PollEventsAndSocketErrors) {
   host::PretendNotLinux(true);
   // A port nobody listens on: a nonblocking connect fails later, and
