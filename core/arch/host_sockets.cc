@@ -362,7 +362,9 @@ constexpr size_t kLinuxCmsgHeader = LinuxCmsgAlign(sizeof(CMsgHdr));
 // The host-side buffer: enough for a few hundred fds in one message.
 constexpr size_t kMaxControl = 2048;
 
-bool IsRights(long level, long type) noexcept { return level == sol::socket && type == scm::rights; }
+bool IsRights(long level, long type) noexcept {
+  return level == sol::socket && type == scm::rights;
+}
 
 // Linux's control in `m` into `out` (kMaxControl bytes, cmsghdr-aligned):
 // bytes used, or -errno.
