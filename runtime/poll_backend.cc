@@ -43,9 +43,10 @@ core::Result<PollBackend> PollBackend::Create(bool use_poll, std::string* why) {
   } else {
     return efd.error();
   }
-  core::Result<std::unique_ptr<Readiness>> r = core::err::nosys;
-  if (!use_poll) r = Readiness::Epoll(b.wake_fd_.get());
-  if (use_poll || (!r && r.error() == core::err::nosys)) r = Readiness::Poll(b.wake_fd_.get());
+  core::Result<std::unique_ptr<Readiness>> r =
+      use_poll ? Readiness::Poll(b.wake_fd_.get()) : Readiness::Epoll(b.wake_fd_.get());
+  // No epoll (a host that is not Linux): poll(2).
+  if (!r && r.error() == core::err::nosys) r = Readiness::Poll(b.wake_fd_.get());
   if (!r) return r.error();
   b.readiness_ = std::move(*r);
   b.events_.reserve(64);

@@ -23,6 +23,7 @@
 #include "zring/core/io.h"
 #include "zring/core/io_uring.h"
 #include "zring/core/socket.h"
+#include "tests/runtime/fixtures.h"
 #include "zring/core/syscall.h"
 
 #if defined(ZRING_CORE_HOST_SYSCALLS)
@@ -315,13 +316,6 @@ TEST_F(HostSyscalls, MessageBatchesOneAtATime) {
   ::close(*b);
 }
 
-// The fds open in this process, from /proc/self/fd.
-int OpenFds() {
-  int n = 0;
-  for (int fd = 0; fd < 1024; ++fd) n += ::fcntl(fd, F_GETFD) != -1;
-  return n;
-}
-
 TEST_F(HostSyscalls, FdsPassedInControlMessages) {
   host::PretendNotLinux(true);
   Result<int> a = socket(af::local, sock::stream);
@@ -348,7 +342,7 @@ TEST_F(HostSyscalls, FdsPassedInControlMessages) {
   ASSERT_TRUE(sendmsg(pair[0], &m, 0).ok());
 
   // Room for one: the first arrives, the second is closed, MSG_CTRUNC.
-  const int before = OpenFds();
+  const int before = zring::testing::CountOpenFds();
   alignas(CMsgHdr) unsigned char in_control[cmsg_space(sizeof(int))] = {};
   MsgHdr r{};
   char in_byte = 0;
@@ -368,7 +362,7 @@ TEST_F(HostSyscalls, FdsPassedInControlMessages) {
   ASSERT_EQ(rc->len, cmsg_len(sizeof(int)));
   int passed;
   std::memcpy(&passed, cmsg_data(rc), sizeof passed);
-  EXPECT_EQ(OpenFds(), before + 1);  // one arrived, the other was closed
+  EXPECT_EQ(zring::testing::CountOpenFds(), before + 1);  // one arrived, the other was closed
   // The passed read end reads what goes into the pipe.
   ASSERT_EQ(::write(pipe_fds[1], "p", 1), 1);
   char p = 0;
