@@ -190,6 +190,34 @@ class Ring final {
     return tail - head;
   }
 
+  // for_each_cqe_reentrant()
+  //
+  // for_each_cqe() for an `f` that may itself reap from this ring (a
+  // resumed coroutine that drives the ring until another operation's CQE
+  // arrives): each CQE is copied and consumed before f(cqe) runs, and the
+  // head is read again after, so no CQE is seen twice. A CQE store per
+  // completion instead of per batch.
+  // The ring's geometry is copied first: f cannot change it, and the
+  // compiler would otherwise read it again after every call.
+  template <class F>
+  [[gnu::always_inline]] unsigned for_each_cqe_reentrant(F&& f) {
+    uint32_t* const khead = cq_.khead;
+    const uint32_t* const ktail = cq_.ktail;
+    const char* const cqes = reinterpret_cast<const char*>(cq_.cqes);
+    const uint32_t mask = cq_.mask;
+    const unsigned shift = cqe_shift_;
+    unsigned n = 0;
+    for (uint32_t head = detail::LoadRelaxed(khead); head != detail::LoadAcquire(ktail);
+         head = detail::LoadRelaxed(khead)) {
+      const abi::Cqe cqe =
+          *reinterpret_cast<const abi::Cqe*>(cqes + (static_cast<size_t>(head & mask) << shift));
+      detail::StoreRelease(khead, head + 1);
+      ++n;
+      f(cqe);
+    }
+    return n;
+  }
+
   // peek_batch()
   //
   // Up to `max` ready CQE pointers, without consuming them; the caller

@@ -103,6 +103,7 @@ struct OpBase : ScopeLink {
   bool cancel_requested = false;
   bool abandoned = false;     // its coroutine is gone: discard the result
   bool multishot = false;     // armed with a multishot flag (io_uring)
+  uint8_t unused = 0;         // initialised, so the flags above are one store
   uint16_t attempts = 0;      // syscalls tried so far (poll backend)
   uint64_t token;             // the poll backend's slot token (internal/slots.h)
   OpBase* next;               // intrusive list of queued operations
@@ -110,9 +111,10 @@ struct OpBase : ScopeLink {
   std::coroutine_handle<> waiter;
 
   // A linked timeout (with_timeout): nanoseconds, or -1 for none; `ts` is
-  // its kernel form, and the expiry of timer operations (sleep).
+  // its kernel form, and the expiry of timer operations (sleep), which alone
+  // carry it from their factory.
   int64_t timeout_ns = -1;
-  ring::abi::KernelTimespec ts{};
+  ring::abi::KernelTimespec ts;
   // Cancellation: the stop token to obey (the awaiting task's, or one given
   // to cancel_on()) and, when it is the task's own, the task's scope.
   const std::stop_token* stop = nullptr;
@@ -135,8 +137,12 @@ struct OpBase : ScopeLink {
         fd(other.fd),
         events(other.events),
         timeout_ns(other.timeout_ns),
-        ts(other.ts),
-        stop(other.stop) {}
+        stop(other.stop) {
+    if (IsTimer(*kind)) ts = other.ts;
+  }
+  static constexpr bool IsTimer(const OpKind& k) noexcept {
+    return k.opcode == ring::abi::Op::kTimeout;
+  }
   OpBase& operator=(OpBase&&) = delete;
   ~OpBase() {
     if (stop_link == StopLink::kOwn) [[unlikely]] DropOwnStop();
@@ -157,9 +163,12 @@ struct StopScope {
   const std::stop_token* token = nullptr;
   Runtime* runtime = nullptr;  // set (with `callback`) by the first operation
   ScopeLink ops{&ops, &ops};   // in flight under this scope; the sentinel
-  // Set by the callback, from whichever thread stopped the token: an
-  // operation that starts afterwards completes at once with ECANCELED.
-  std::atomic<bool> stopped{false};
+  // `runtime` while operations may start under the scope, so that the
+  // common start tests one word: null before the first operation arms the
+  // callback and once the callback ran, from whichever thread stopped the
+  // token (an operation that starts afterwards completes at once with
+  // ECANCELED).
+  std::atomic<Runtime*> open_for{nullptr};
   struct OnStop {
     StopScope* scope;
     void operator()() const noexcept;

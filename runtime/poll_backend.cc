@@ -21,9 +21,7 @@ int64_t NowNs() {
       .count();
 }
 
-bool IsTimer(const OpBase* op) {
-  return op->kind->opcode == ring::abi::Op::kTimeout;
-}
+bool IsTimer(const OpBase* op) { return OpBase::IsTimer(*op->kind); }
 
 }  // namespace
 

@@ -102,11 +102,12 @@ bool StartOp(OpBase* op, std::coroutine_handle<> waiter) noexcept {
     // The scope's first operation binds it to this runtime and arms its
     // callback, which runs at once if stop was requested already.
     scope->runtime = rt;
+    scope->open_for.store(rt, std::memory_order_relaxed);
     scope->callback.emplace(*scope->token, StopScope::OnStop{scope});
   }
   if (scope != nullptr && scope->runtime != rt) scope = nullptr;  // register on its own
   const std::stop_token* stop = op->stop;
-  const bool stopped = scope != nullptr ? scope->stopped.load(std::memory_order_relaxed)
+  const bool stopped = scope != nullptr ? scope->open_for.load(std::memory_order_relaxed) != rt
                                         : stop != nullptr && stop->stop_requested();
   if (stopped) {
     op->res = -core::err::canceled.value();
@@ -143,7 +144,7 @@ void StopScope::Disarm() noexcept {
 }
 
 void StopScope::OnStop::operator()() const noexcept {
-  scope->stopped.store(true, std::memory_order_release);
+  scope->open_for.store(nullptr, std::memory_order_release);
   if (scope->runtime) scope->runtime->RequestCancel(scope);
 }
 
@@ -204,7 +205,9 @@ core::Result<std::unique_ptr<Runtime>> Runtime::Create(const RuntimeOptions& opt
       return rt;
     }
     if (want == BackendKind::kUring) return u.error();
-    why = ExplainUringFailure(u.error()) + "; fell back to poll: ";
+    // EOPNOTSUPP: the ring was set up, but lacks operations; `why` says which.
+    if (u.error() != core::err::opnotsupp) why = ExplainUringFailure(u.error());
+    why += "; fell back to poll: ";
   } else {
     why = "poll (" + chosen_by + "): ";
   }

@@ -422,7 +422,7 @@ namespace detail {
     // The common case: a spawned task's operation, in the task's scope.
     // A scope not yet armed, or of another runtime, or stopped: the
     // general path.
-    if (s->runtime != rt || s->stopped.load(std::memory_order_relaxed)) [[unlikely]] {
+    if (s->open_for.load(std::memory_order_relaxed) != rt) [[unlikely]] {
       return StartOp(op, waiter);
     }
     if (!rt->Start(op, kind)) return false;

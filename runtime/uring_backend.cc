@@ -45,6 +45,12 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries, unsigned cq_en
   if (core::Result<void> p = ring::register_probe(b.ring_, b.probe_); !p) {
     return p.error();
   }
+  for (int op = 0; op <= static_cast<int>(kLastBaselineOp); ++op) {
+    if (!b.probe_.supports(static_cast<ring::abi::Op>(op))) {
+      if (why) *why += "io_uring lacks opcode " + std::to_string(op) + " (Linux before 5.6)";
+      return core::err::opnotsupp;
+    }
+  }
   // Each operation may post two CQEs (its own and a linked timeout's, or a
   // send_zc result and its notification), so half the CQ is in flight at
   // most; a multishot operation counts once, and what it posts beyond the
@@ -77,6 +83,7 @@ bool UringBackend::Requeue(OpBase* op) noexcept {
   op->next = queue_head_;
   queue_head_ = op;
   if (!queue_tail_) queue_tail_ = op;
+  ++queued_;
   return true;
 }
 
@@ -86,6 +93,7 @@ void UringBackend::StartQueued() noexcept {
     queue_head_ = op->next;
     if (!queue_head_) queue_tail_ = nullptr;
     op->next = nullptr;
+    --queued_;
     Submit(op, *op->kind);
     if (op->state == OpState::kQueued) break;  // SQ still full
   }
@@ -104,11 +112,11 @@ void UringBackend::Cancel(OpBase* op, ReadyQueue& ready) noexcept {
     if (*link == op) {
       *link = op->next;
       if (queue_tail_ == op) queue_tail_ = prev;
+      --queued_;
     }
     op->next = nullptr;
     op->state = OpState::kDone;
     op->res = -core::err::canceled.value();
-    --in_flight_;
     if (op->abandoned) return;
     if (op->multishot) {
       DeliverMultishot(op, op->res, 0, /*final=*/true, ready);
@@ -190,12 +198,16 @@ void UringBackend::Abandon(OpBase* op, ReadyQueue& ready) noexcept {
   }
   if (op->state != OpState::kInFlight) return;
   Cancel(op, ready);
+  // Whoever abandons the operation may be a coroutine resumed from Reap():
+  // the completions that arrive meanwhile are queued for the loop.
+  ++draining_;
   while (op->state != OpState::kDone) {
     if (!Turn(true, -1, 0, ready)) {
       // The ring itself failed (it should not): nothing more can arrive.
       break;
     }
   }
+  --draining_;
 }
 
 void UringBackend::ArmWake() noexcept {
@@ -227,7 +239,7 @@ Sqe* UringBackend::GetSqeSlow(unsigned needed) noexcept {
   return ring_.get_sqe();
 }
 
-bool UringBackend::Spin(int64_t spin_ns, ReadyQueue& ready) noexcept {
+bool UringBackend::Spin(int64_t spin_ns, ReadyQueue& ready) {
   // Busy-poll the CQ for a bounded time before sleeping in the kernel:
   // on VMs, waking a halted vCPU costs tens of microseconds.
   int64_t deadline = NowNs() + spin_ns;
@@ -238,7 +250,7 @@ bool UringBackend::Spin(int64_t spin_ns, ReadyQueue& ready) noexcept {
   return false;
 }
 
-core::Result<void> UringBackend::WaitFailed(core::Errno e, ReadyQueue& ready) noexcept {
+core::Result<void> UringBackend::WaitFailed(core::Errno e, ReadyQueue& ready) {
   if (!e.interrupted() && e != core::err::time && e != core::err::busy && !e.would_block()) {
     return e;
   }

@@ -43,6 +43,9 @@ class UringBackend final {
   // completion must never pass on (Complete()).
   static constexpr int32_t kRestartFirst = 512;
   static constexpr int32_t kRestartLast = 516;
+  // Every opcode up to this one (Linux 5.6) must be supported, or Create()
+  // fails: starting one of them needs no probe.
+  static constexpr ring::abi::Op kLastBaselineOp = ring::abi::Op::kEpollCtl;
 
   // Create(): a ring of `entries` SQEs and `cq_entries` CQEs (0: the
   // kernel's default, twice the SQ) with SINGLE_ISSUER|DEFER_TASKRUN where
@@ -68,10 +71,12 @@ class UringBackend final {
   void Abandon(OpBase* op, ReadyQueue& ready) noexcept;
 
   // Turn(): submit everything prepared; if `wait`, block until at least one
-  // completion or `timeout_ns` (-1: no limit); reap completions into
-  // `ready`. Spins up to `spin_ns` polling the CQ before blocking.
+  // completion or `timeout_ns` (-1: no limit); reap completions. Spins up
+  // to `spin_ns` polling the CQ before blocking. A completed operation's
+  // coroutine is resumed as its CQE is read, and what it throws leaves
+  // Turn(); inside Abandon() completions are only pushed on `ready`.
   inline core::Result<void> Turn(bool wait, int64_t timeout_ns, int64_t spin_ns,
-                                 ReadyQueue& ready) noexcept;
+                                 ReadyQueue& ready);
 
   // Wake(): thread-safe; makes a blocked Turn() return.
   void Wake() noexcept;
@@ -85,7 +90,7 @@ class UringBackend final {
     return probe_.supports(op);
   }
   // in_flight(): started and not yet completed, queued or in the kernel.
-  [[nodiscard]] size_t in_flight() const noexcept { return in_flight_; }
+  [[nodiscard]] size_t in_flight() const noexcept { return size_t{in_kernel_} + queued_; }
   // in_kernel(): submitted and not yet completed; never above max_in_kernel().
   [[nodiscard]] unsigned in_kernel() const noexcept { return in_kernel_; }
   [[nodiscard]] unsigned max_in_kernel() const noexcept { return max_in_flight_; }
@@ -93,8 +98,8 @@ class UringBackend final {
  private:
   explicit UringBackend(ring::Ring ring) : ring_(std::move(ring)) {}
 
-  bool Spin(int64_t spin_ns, ReadyQueue& ready) noexcept;
-  core::Result<void> WaitFailed(core::Errno e, ReadyQueue& ready) noexcept;
+  bool Spin(int64_t spin_ns, ReadyQueue& ready);
+  core::Result<void> WaitFailed(core::Errno e, ReadyQueue& ready);
   static ring::abi::KernelTimespec Timespec(int64_t ns) noexcept {
     return ring::abi::KernelTimespec{ns / 1000000000, ns % 1000000000};
   }
@@ -106,17 +111,20 @@ class UringBackend final {
   bool Requeue(OpBase* op) noexcept;
   ring::abi::Sqe* GetSqe(unsigned needed) noexcept;
   ring::abi::Sqe* GetSqeSlow(unsigned needed) noexcept;
-  unsigned Reap(ReadyQueue& ready) noexcept;
-  void Complete(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
+  // Reap(): takes every CQE. Resuming each waiter straight from its CQE
+  // saves a trip through the ready queue per operation; while an Abandon()
+  // drives the ring (draining_), nothing may be resumed, only queued.
+  unsigned Reap(ReadyQueue& ready);
+  template <bool kResume>
+  unsigned ReapEach(ReadyQueue& ready);
+  template <bool kResume>
+  void Complete(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready);
   // Complete() for everything but a plain success or failure: multishot,
   // send_zc's two CQEs, an abandoned operation.
   void CompleteSpecial(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
   void CompleteMultishot(OpBase* op, int32_t res, uint32_t flags, ReadyQueue& ready) noexcept;
   // The bookkeeping of an operation that is done with the kernel.
-  void Finished() noexcept {
-    --in_kernel_;
-    --in_flight_;
-  }
+  void Finished() noexcept { --in_kernel_; }
   // Settle(): a single-shot operation's last CQE: the operation is done and
   // holds its result. Shared by Complete() and CompleteSpecial().
   void Settle(OpBase* op, int32_t res, uint32_t flags) noexcept;
@@ -128,14 +136,15 @@ class UringBackend final {
 
   ring::Ring ring_;
   ring::Probe probe_;
-  size_t in_flight_ = 0;
   OpBase* queue_head_ = nullptr;   // operations waiting for room
   OpBase* queue_tail_ = nullptr;
+  size_t queued_ = 0;              // how many are on that queue
   unsigned max_in_flight_ = 0;     // what the CQ can hold
   unsigned in_kernel_ = 0;         // submitted and not yet completed
   core::Fd wake_fd_;               // eventfd another thread writes to wake us
   uint64_t wake_buf_ = 0;
   bool wake_armed_ = false;
+  unsigned draining_ = 0;          // Abandon()s under way
 };
 
 // --- the hot path, inline -------------------------------------------------
@@ -150,18 +159,18 @@ class UringBackend final {
 }
 
 [[gnu::always_inline]] inline bool UringBackend::Start(OpBase* op, const OpKind& kind) noexcept {
-  if (!probe_.supports(kind.opcode)) [[unlikely]] {
+  if (kind.opcode > kLastBaselineOp && !probe_.supports(kind.opcode)) [[unlikely]] {
     // The kernel lacks this opcode: degrade to the direct syscall.
     op->res = static_cast<int32_t>(kind.attempt(op));
     op->state = OpState::kDone;
     return false;
   }
-  ++in_flight_;
   if (in_kernel_ >= max_in_flight_ || queue_head_ != nullptr) [[unlikely]] {
     op->state = OpState::kQueued;
     op->next = nullptr;
     if (queue_tail_) queue_tail_->next = op; else queue_head_ = op;
     queue_tail_ = op;
+    ++queued_;
     return true;
   }
   return Submit(op, kind);
@@ -190,8 +199,9 @@ class UringBackend final {
 }
 
 
+template <bool kResume>
 [[gnu::always_inline]] inline void UringBackend::Complete(OpBase* op, int32_t res, uint32_t flags,
-                                                          ReadyQueue& ready) noexcept {
+                                                          ReadyQueue& ready) {
   // One test for the common case: a single-shot operation's only CQE,
   // with its coroutine waiting.
   constexpr uint32_t kSpecialFlags = ring::abi::kCqeFMore | ring::abi::kCqeFNotif;
@@ -200,18 +210,32 @@ class UringBackend final {
     return;
   }
   Settle(op, res, flags);
-  ready.Push(op->waiter);
+  if constexpr (kResume) {
+    op->waiter.resume();
+  } else {
+    ready.Push(op->waiter);
+  }
 }
 
 
-[[gnu::always_inline]] inline unsigned UringBackend::Reap(ReadyQueue& ready) noexcept {
-  unsigned n = ring_.for_each_cqe([&](const ring::abi::Cqe& cqe) __attribute__((always_inline)) {
+template <bool kResume>
+[[gnu::always_inline]] inline unsigned UringBackend::ReapEach(ReadyQueue& ready) {
+  auto complete = [&](const ring::abi::Cqe& cqe) __attribute__((always_inline)) {
     if (cqe.user_data <= kLastTag) [[unlikely]] {
       if (cqe.user_data == kTagWake) wake_armed_ = false;
       return;
     }
-    Complete(reinterpret_cast<OpBase*>(cqe.user_data), cqe.res, cqe.flags, ready);
-  });
+    Complete<kResume>(reinterpret_cast<OpBase*>(cqe.user_data), cqe.res, cqe.flags, ready);
+  };
+  if constexpr (kResume) {
+    return ring_.for_each_cqe_reentrant(complete);
+  } else {
+    return ring_.for_each_cqe(complete);
+  }
+}
+
+[[gnu::always_inline]] inline unsigned UringBackend::Reap(ReadyQueue& ready) {
+  unsigned n = draining_ == 0 ? ReapEach<true>(ready) : ReapEach<false>(ready);
   if (queue_head_ != nullptr) [[unlikely]] StartQueued();
   return n;
 }
@@ -219,7 +243,7 @@ class UringBackend final {
 
 [[gnu::always_inline]] inline core::Result<void> UringBackend::Turn(bool wait, int64_t timeout_ns,
                                              int64_t spin_ns,
-                                             ReadyQueue& ready) noexcept {
+                                             ReadyQueue& ready) {
   if (!wake_armed_) [[unlikely]] ArmWake();
   if (wait && spin_ns > 0) {
     if (Spin(spin_ns, ready)) return core::Ok();

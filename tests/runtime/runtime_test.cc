@@ -340,6 +340,42 @@ TEST(UringBackpressure, NeverMoreInTheKernelThanTheCqHolds) {
   EXPECT_GT(most_in_kernel, 0u);
 }
 
+// The io_uring backend resumes a coroutine as soon as its CQE is read, with
+// later CQEs of the batch still in the CQ. Here the resumed coroutine
+// destroys another whose read's CQE is the next one: the read is abandoned,
+// and its CQE must be taken exactly once, by the abandoning drain, never
+// again by the reap loop that resumed the first (asan: a freed frame).
+TEST(UringReap, AResumedCoroutineMayDestroyOneWhoseCqeIsNext) {
+  RuntimeOptions options;
+  options.backend = BackendKind::kUring;
+  auto rt = Runtime::Create(options);
+  ASSERT_TRUE(rt.ok()) << rt.error().name();
+  detail::UringBackend* u = (*rt)->uring();
+  ASSERT_NE(u, nullptr);
+  Pipe p;
+  auto reader = [](int fd, char* c) -> Task<> { (void)co_await zring::read(fd, c, 1); };
+  char got = 0;
+  unsigned cqes_left = 0;
+  size_t in_flight_after = 1;
+  (*rt)->block_on([&]() -> Task<> {
+    Task<> other = reader(p.r, &got);
+    (*rt)->Schedule(other.handle());
+    co_await zring::yield();  // the reader starts: its read waits on the empty pipe
+    // The write completes while it is submitted, the read it wakes a moment
+    // later in the same wait: two CQEs, the write's first.
+    core::Result<size_t> n = co_await zring::write(p.w, "x", 1);
+    EXPECT_TRUE(n.ok());
+    cqes_left = u->ring().cq_ready();
+    other = Task<>();  // destroyed with its read completed but not reaped
+    in_flight_after = u->in_flight();
+    co_await zring::nop();
+  }());
+  EXPECT_EQ(cqes_left, 1u) << "the read's CQE was not waiting behind the write's";
+  EXPECT_EQ(in_flight_after, 0u);
+  EXPECT_EQ(u->in_flight(), 0u);
+  EXPECT_EQ(u->ring().cq_ready(), 0u);
+}
+
 // The poll backend's two ways to wait: epoll (Linux's default) and poll(2)
 // (what hosts without epoll use); backend_info() says which.
 TEST(PollReadiness, BackendInfoNamesTheWayItWaits) {
