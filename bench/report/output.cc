@@ -61,11 +61,29 @@ std::string JsonSummary(const Summary& s) {
          ", \"max\": " + JsonNumber(s.max) + ", \"samples\": " + std::to_string(s.samples) + "}";
 }
 
+// "1.05 (0.98–1.09)", "1" where every round gave the same ratio, ", n=3"
+// when fewer rounds paired than this contender ran, "-" when none did.
+std::string PairedCell(const ContenderResult& k) {
+  const Summary& p = k.paired_ratio;
+  if (p.samples == 0) return "-";
+  std::string cell = Number(p.median);
+  if (p.min != p.max) cell += " (" + Number(p.min) + "–" + Number(p.max) + ")";
+  const size_t ran = k.reps.size() + k.errors.size();
+  if (p.samples < ran) cell += ", n=" + std::to_string(p.samples);
+  return cell;
+}
+
 }  // namespace
 
 std::string Markdown(const Header& header, const std::vector<ScenarioResult>& results) {
   std::string out = "# zring side-by-side benchmark report\n\n";
   for (const auto& [key, value] : header.facts) out += "- " + key + ": " + value + "\n";
+  out +=
+      "\nRatios are to the case's zring row: *ratio to zring* divides the medians; *paired "
+      "ratio* divides each round's value by the zring row's value from the same round (rounds "
+      "where both succeeded; n = their number when fewer than the row ran) and gives the "
+      "median and min–max of those per-round ratios, which cancels the machine's drift "
+      "between rounds.\n";
   for (const ScenarioResult& s : results) {
     out += "\n## " + s.title + " (" + s.unit + (s.higher_is_better ? ", higher" : ", lower") +
            " is better)\n\n" + s.what + "\n\n";
@@ -73,8 +91,9 @@ std::string Markdown(const Header& header, const std::vector<ScenarioResult>& re
       out += "Skipped: " + s.skipped + ".\n";
       continue;
     }
-    out += "| case | contender | " + s.unit + " median | min–max | ratio to zring |";
-    std::string rule = "|---|---|---:|---:|---:|";
+    out += "| case | contender | " + s.unit +
+           " median | min–max | ratio to zring | paired ratio (median, min–max) |";
+    std::string rule = "|---|---|---:|---:|---:|---:|";
     for (const Column& c : s.extra_columns) {
       out += " " + c.header + " |";
       rule += "---:|";
@@ -86,13 +105,15 @@ std::string Markdown(const Header& header, const std::vector<ScenarioResult>& re
         const bool ok = k.value.samples > 0;
         out += "| " + c.name + " | " + k.name + " | ";
         if (!ok) {
-          out += "failed: " + (k.errors.empty() ? std::string("no sample") : k.errors[0]) + " | | |";
+          out += "failed: " + (k.errors.empty() ? std::string("no sample") : k.errors[0]) +
+                 " | | | |";
           for (size_t i = 0; i < s.extra_columns.size(); ++i) out += " |";
           out += " |\n";
           continue;
         }
         out += Number(k.value.median) + " | " + Number(k.value.min) + "–" + Number(k.value.max) +
-               " | " + (base > 0 ? Number(k.value.median / base) : std::string("-")) + " |";
+               " | " + (base > 0 ? Number(k.value.median / base) : std::string("-")) + " | " +
+               PairedCell(k) + " |";
         for (const Column& col : s.extra_columns) {
           auto it = k.extras.find(col.key);
           out += " " + (it == k.extras.end() ? std::string("-") : Number(it->second.median)) + " |";
@@ -131,9 +152,15 @@ std::string Json(const Header& header, const std::vector<ScenarioResult>& result
         out += std::string(ki ? "," : "") + "\n        {\"name\": " + JsonString(k.name) +
                ", \"value\": " + JsonSummary(k.value) + ", \"ratio_to_zring\": " +
                JsonNumber(base > 0 && k.value.samples ? k.value.median / base : NAN) +
+               ", \"paired_ratio_to_zring\": " +
+               (k.paired_ratio.samples ? JsonSummary(k.paired_ratio) : std::string("null")) +
                ", \"repetitions\": [";
         for (size_t r = 0; r < k.reps.size(); ++r) {
           out += std::string(r ? ", " : "") + JsonNumber(k.reps[r].value);
+        }
+        out += "], \"rounds\": [";
+        for (size_t r = 0; r < k.rounds.size(); ++r) {
+          out += std::string(r ? ", " : "") + std::to_string(k.rounds[r]);
         }
         out += "], \"extras\": {";
         bool first_extra = true;

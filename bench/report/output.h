@@ -13,12 +13,16 @@ struct Header {
   std::vector<std::pair<std::string, std::string>> facts;  // "kernel", "6.1.0" ...
 };
 
-// Markdown(): a title, the machine facts, then per scenario its sentence
-// and a table: case | contender | median | min–max | ratio to zring |
-// extras | target.
+// Markdown(): a title, the machine facts, a sentence on the two ratios,
+// then per scenario its sentence and a table: case | contender | median |
+// min–max | ratio to zring (of medians) | paired ratio (median, min–max
+// over rounds; see PairedRatio() in runner.h) | extras | target.
 [[nodiscard]] std::string Markdown(const Header& header, const std::vector<ScenarioResult>& results);
 
-// Json(): the same figures, every repetition's primary value included.
+// Json(): the same figures, every repetition's primary value and round
+// included. Per contender, "ratio_to_zring" is the ratio of medians and
+// "paired_ratio_to_zring" {median, min, max, samples} the paired ratio
+// (null where no round paired).
 [[nodiscard]] std::string Json(const Header& header, const std::vector<ScenarioResult>& results);
 
 // Plot(): latency percentiles of every contender of every case with a

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "bench/internal/ratio_table.h"
@@ -17,6 +18,19 @@ Summary Summarize(const std::vector<double>& samples) {
   s.max = *std::max_element(samples.begin(), samples.end());
   s.samples = samples.size();
   return s;
+}
+
+Summary PairedRatio(const ContenderResult& k, const ContenderResult& reference) {
+  std::map<int, double> base;
+  for (size_t i = 0; i < reference.reps.size() && i < reference.rounds.size(); ++i) {
+    base[reference.rounds[i]] = reference.reps[i].value;
+  }
+  std::vector<double> ratios;
+  for (size_t i = 0; i < k.reps.size() && i < k.rounds.size(); ++i) {
+    auto it = base.find(k.rounds[i]);
+    if (it != base.end() && it->second > 0) ratios.push_back(k.reps[i].value / it->second);
+  }
+  return Summarize(ratios);
 }
 
 namespace {
@@ -77,11 +91,17 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunnerOptions& option
           continue;
         }
         std::fprintf(stderr, " %s %.4g", c.contenders[i].name.c_str(), m.value);
-        if (!warmup) result.contenders[i].reps.push_back(std::move(m));
+        if (!warmup) {
+          result.contenders[i].reps.push_back(std::move(m));
+          result.contenders[i].rounds.push_back(round - options.warmup_rounds);
+        }
       }
       std::fprintf(stderr, "\n");
     }
     for (ContenderResult& r : result.contenders) r = Finish(std::move(r));
+    for (ContenderResult& r : result.contenders) {
+      r.paired_ratio = PairedRatio(r, result.contenders.front());
+    }
     if (scenario.targets) result.targets = scenario.targets(result);
     out.cases.push_back(std::move(result));
   }

@@ -4,7 +4,10 @@
 // streaming"); each Case has Contenders doing the same work, the first one
 // being zring's, to which every ratio refers. The runner calls each
 // contender's `run` once per repetition, the contenders of a case
-// interleaved (A B C A B C ...), after one warm-up round.
+// interleaved (A B C A B C ...), after one warm-up round: the values of one
+// round were measured next to each other in time, so a ratio taken within
+// a round (a paired ratio, see PairedRatio() in runner.h) is free of the
+// machine's slower drift.
 #pragma once
 
 #include <functional>
@@ -41,8 +44,12 @@ struct Summary {
 struct ContenderResult {
   std::string name;
   std::vector<Measurement> reps;  // successful repetitions only
+  std::vector<int> rounds;        // rounds[i]: the round of reps[i], 0 the first after warm-up
   std::vector<std::string> errors;
   Summary value;
+  // This contender's value over the case's contenders[0]'s, round by round:
+  // PairedRatio(*this, contenders[0]).
+  Summary paired_ratio;
   std::map<std::string, Summary> extras;
   Histogram latency;  // every repetition's, merged
   bool has_latency = false;
