@@ -18,6 +18,15 @@ core::Result<void*> MapRing(int fd, size_t size, uint64_t offset) {
                     static_cast<long>(offset));
 }
 
+// Where the kernel puts the SQ index array: after the CQEs, at the next
+// cache line. Setup reports it; a resize (6.18) reports 0, so a ring with
+// an array is resized only where setup confirmed this layout.
+uint32_t SqArrayAfterCqes(const abi::Params& p, unsigned cqe_shift) {
+  constexpr uint32_t kCacheLine = 64;
+  const uint32_t end = p.cq_off.cqes + (p.cq_entries << cqe_shift);
+  return (end + kCacheLine - 1) & ~(kCacheLine - 1);
+}
+
 template <class T>
 T* At(void* base, uint32_t offset) {
   return reinterpret_cast<T*>(static_cast<char*>(base) + offset);
@@ -60,63 +69,9 @@ core::Result<Ring> Ring::Create(const RingOptions& options) {
   ring.features_ = p.features;
   ring.sqe_shift_ = (p.flags & abi::kSetupSqe128) ? 7 : 6;
   ring.cqe_shift_ = (p.flags & abi::kSetupCqe32) ? 5 : 4;
-
-  const bool has_array = (p.flags & abi::kSetupNoSqarray) == 0;
-  size_t sq_size =
-      has_array ? p.sq_off.array + p.sq_entries * sizeof(uint32_t) : 0;
-  size_t cq_size = p.cq_off.cqes + (static_cast<size_t>(p.cq_entries)
-                                    << ring.cqe_shift_);
-
-  if (p.features & abi::kFeatSingleMmap) {
-    size_t size = sq_size > cq_size ? sq_size : cq_size;
-    core::Result<void*> map = MapRing(ring.ring_fd_, size, abi::kOffSqRing);
-    if (!map) return map.error();
-    ring.sq_map_ = ring.cq_map_ = *map;
-    ring.sq_map_size_ = size;
-  } else {
-    core::Result<void*> sq = MapRing(ring.ring_fd_, sq_size, abi::kOffSqRing);
-    if (!sq) return sq.error();
-    ring.sq_map_ = *sq;
-    ring.sq_map_size_ = sq_size;
-    core::Result<void*> cq = MapRing(ring.ring_fd_, cq_size, abi::kOffCqRing);
-    if (!cq) return cq.error();
-    ring.cq_map_ = *cq;
-    ring.cq_map_size_ = cq_size;
-  }
-
-  size_t sqes_size = static_cast<size_t>(p.sq_entries) << ring.sqe_shift_;
-  core::Result<void*> sqes = MapRing(ring.ring_fd_, sqes_size, abi::kOffSqes);
-  if (!sqes) return sqes.error();
-
-  SubmissionQueue& sq = ring.sq_;
-  sq.khead = At<uint32_t>(ring.sq_map_, p.sq_off.head);
-  sq.ktail = At<uint32_t>(ring.sq_map_, p.sq_off.tail);
-  sq.kflags = At<uint32_t>(ring.sq_map_, p.sq_off.flags);
-  sq.kdropped = At<uint32_t>(ring.sq_map_, p.sq_off.dropped);
-  sq.mask = *At<uint32_t>(ring.sq_map_, p.sq_off.ring_mask);
-  sq.entries = *At<uint32_t>(ring.sq_map_, p.sq_off.ring_entries);
-  sq.sqes = static_cast<abi::Sqe*>(*sqes);
-  sq.sqes_size = sqes_size;
-  if (has_array) {
-    // SQE i always sits in slot i, so the index array is filled once here
-    // and submission never writes it again.
-    sq.array = At<uint32_t>(ring.sq_map_, p.sq_off.array);
-    for (uint32_t i = 0; i < sq.entries; ++i) sq.array[i] = i;
-  }
-
-  CompletionQueue& cq = ring.cq_;
-  cq.khead = At<uint32_t>(ring.cq_map_, p.cq_off.head);
-  cq.ktail = At<uint32_t>(ring.cq_map_, p.cq_off.tail);
-  cq.koverflow = At<uint32_t>(ring.cq_map_, p.cq_off.overflow);
-  cq.kflags = p.cq_off.flags ? At<uint32_t>(ring.cq_map_, p.cq_off.flags)
-                             : nullptr;
-  cq.mask = *At<uint32_t>(ring.cq_map_, p.cq_off.ring_mask);
-  cq.entries = *At<uint32_t>(ring.cq_map_, p.cq_off.ring_entries);
-  cq.cqes = At<abi::Cqe>(ring.cq_map_, p.cq_off.cqes);
-
-  // The SQ head and tail start at whatever the kernel says (zero today);
-  // reading them keeps us right if that ever changes.
-  ring.sqe_tail_ = ring.sq_limit_ = detail::LoadRelaxed(sq.ktail);
+  ring.sq_array_after_cqes_ = (p.flags & abi::kSetupNoSqarray) != 0 ||
+                              p.sq_off.array == SqArrayAfterCqes(p, ring.cqe_shift_);
+  if (core::Result<void> m = ring.MapRings(p); !m) return m.error();
 
   // Not on a disabled ring: its restrictions may forbid unregistering, and
   // the registered slot would then keep the ring alive after ~Ring.
@@ -135,6 +90,113 @@ core::Result<Ring> Ring::Create(const RingOptions& options) {
   return ring;
 }
 
+core::Result<void> Ring::MapRings(const abi::Params& p) noexcept {
+  const bool has_array = (p.flags & abi::kSetupNoSqarray) == 0;
+  const size_t sq_size = has_array ? p.sq_off.array + p.sq_entries * sizeof(uint32_t) : 0;
+  const size_t cq_size = p.cq_off.cqes + (static_cast<size_t>(p.cq_entries) << cqe_shift_);
+  const size_t sqes_size = static_cast<size_t>(p.sq_entries) << sqe_shift_;
+  const bool single = (p.features & abi::kFeatSingleMmap) != 0;
+  const size_t sq_map_size = single && cq_size > sq_size ? cq_size : sq_size;
+
+  // All three mappings, or none: the ring's own are replaced only once
+  // every one of the new ones is in place.
+  void* maps[3] = {nullptr, nullptr, nullptr};  // SQ ring, CQ ring, SQEs
+  const size_t sizes[3] = {sq_map_size, single ? 0 : cq_size, sqes_size};
+  const uint64_t offsets[3] = {abi::kOffSqRing, abi::kOffCqRing, abi::kOffSqes};
+  for (int k = 0; k < 3; ++k) {
+    if (k == 1 && single) continue;  // the CQ ring shares the SQ ring's mapping
+    core::Result<void*> map = MapRing(ring_fd_, sizes[k], offsets[k]);
+    if (!map) {
+      for (int m = 0; m < k; ++m) {
+        if (maps[m] != nullptr) (void)core::munmap(maps[m], sizes[m]);
+      }
+      return map.error();
+    }
+    maps[k] = *map;
+  }
+  sq_map_ = maps[0];
+  sq_map_size_ = sq_map_size;
+  cq_map_ = single ? maps[0] : maps[1];
+  cq_map_size_ = single ? 0 : cq_size;
+
+  SubmissionQueue& sq = sq_;
+  sq = {};
+  sq.khead = At<uint32_t>(sq_map_, p.sq_off.head);
+  sq.ktail = At<uint32_t>(sq_map_, p.sq_off.tail);
+  sq.kflags = At<uint32_t>(sq_map_, p.sq_off.flags);
+  sq.kdropped = At<uint32_t>(sq_map_, p.sq_off.dropped);
+  sq.mask = *At<uint32_t>(sq_map_, p.sq_off.ring_mask);
+  sq.entries = *At<uint32_t>(sq_map_, p.sq_off.ring_entries);
+  sq.sqes = static_cast<abi::Sqe*>(maps[2]);
+  sq.sqes_size = sqes_size;
+  if (has_array) {
+    // SQE i always sits in slot i, so the index array is filled once here
+    // and submission never writes it again.
+    sq.array = At<uint32_t>(sq_map_, p.sq_off.array);
+    for (uint32_t i = 0; i < sq.entries; ++i) sq.array[i] = i;
+  }
+
+  CompletionQueue& cq = cq_;
+  cq = {};
+  cq.khead = At<uint32_t>(cq_map_, p.cq_off.head);
+  cq.ktail = At<uint32_t>(cq_map_, p.cq_off.tail);
+  cq.koverflow = At<uint32_t>(cq_map_, p.cq_off.overflow);
+  cq.kflags = p.cq_off.flags ? At<uint32_t>(cq_map_, p.cq_off.flags) : nullptr;
+  cq.mask = *At<uint32_t>(cq_map_, p.cq_off.ring_mask);
+  cq.entries = *At<uint32_t>(cq_map_, p.cq_off.ring_entries);
+  cq.cqes = At<abi::Cqe>(cq_map_, p.cq_off.cqes);
+
+  // The SQ head and tail are whatever the kernel says: zero for a new
+  // ring, carried over by a resize.
+  sqe_tail_ = detail::LoadRelaxed(sq.ktail);
+  sq_limit_ = detail::LoadAcquire(sq.khead) + sq.entries;
+  return core::Ok();
+}
+
+core::Result<void> Ring::resize(unsigned sq_entries, unsigned cq_entries) noexcept {
+  if (sq_entries == 0 || cq_entries < sq_entries || !sq_array_after_cqes_) {
+    return core::err::inval;
+  }
+  // The kernel answers a resize to the same sizes without offsets.
+  if (sq_entries == sq_.entries && cq_entries == cq_.entries) return core::Ok();
+  // The kernel carries over the SQEs it was given but not yet took, never
+  // those prepared here and not published: submit them all first.
+  if (core::Result<unsigned> s = submit(); !s) return s.error();
+  if (sqe_tail_ != detail::LoadAcquire(sq_.khead)) return core::err::busy;
+  abi::Params p{};
+  p.sq_entries = sq_entries;
+  p.cq_entries = cq_entries;
+  p.flags = abi::kSetupCqsize;
+  core::Result<unsigned> r = register_raw(abi::kRegisterResizeRings, &p, 1);
+  if (!r) return r.error();
+  // The kernel answers with the new rings' offsets and sizes; the flags
+  // are the ring's own, which it keeps.
+  p.flags = setup_flags_;
+  p.features = features_;
+  if ((p.flags & abi::kSetupNoSqarray) == 0 && p.sq_off.array == 0) {
+    p.sq_off.array = SqArrayAfterCqes(p, cqe_shift_);
+  }
+  void* old_sq_map = sq_map_;
+  void* old_cq_map = cq_map_;
+  const size_t old_sq_map_size = sq_map_size_;
+  const size_t old_cq_map_size = cq_map_size_;
+  abi::Sqe* old_sqes = sq_.sqes;
+  const size_t old_sqes_size = sq_.sqes_size;
+  if (core::Result<void> m = MapRings(p); !m) {
+    // The kernel moved to rings we could not map. The old mappings stay
+    // (memory the kernel no longer reads), so nothing here dangles, and
+    // every enter fails with EBADF from now on: the owner sees an error,
+    // never a crash or a ring that silently drops work.
+    enter_fd_ = -1;
+    enter_flags_ = 0;
+    return m.error();
+  }
+  (void)core::munmap(old_sqes, old_sqes_size);
+  if (old_cq_map != old_sq_map) (void)core::munmap(old_cq_map, old_cq_map_size);
+  (void)core::munmap(old_sq_map, old_sq_map_size);
+  return core::Ok();
+}
+
 Ring::Ring(Ring&& other) noexcept
     : sq_(std::exchange(other.sq_, {})),
       cq_(std::exchange(other.cq_, {})),
@@ -146,6 +208,7 @@ Ring::Ring(Ring&& other) noexcept
       features_(std::exchange(other.features_, 0)),
       sqe_shift_(other.sqe_shift_),
       cqe_shift_(other.cqe_shift_),
+      sq_array_after_cqes_(other.sq_array_after_cqes_),
       sq_map_(std::exchange(other.sq_map_, nullptr)),
       sq_map_size_(std::exchange(other.sq_map_size_, 0)),
       cq_map_(std::exchange(other.cq_map_, nullptr)),

@@ -179,7 +179,8 @@ class Ring final {
   //
   // Calls f(const abi::Cqe&) for every ready CQE and publishes the new CQ
   // head once, after the last. Returns the count. `f` must not reap from
-  // this ring itself.
+  // this ring itself, and must read the CQE before anything it calls may
+  // resize the ring.
   template <class F>
   [[gnu::always_inline]] unsigned for_each_cqe(F&& f) noexcept(
       noexcept(f(std::declval<const abi::Cqe&>()))) {
@@ -194,24 +195,19 @@ class Ring final {
   //
   // for_each_cqe() for an `f` that may itself reap from this ring (a
   // resumed coroutine that drives the ring until another operation's CQE
-  // arrives): each CQE is copied and consumed before f(cqe) runs, and the
-  // head is read again after, so no CQE is seen twice. A CQE store per
+  // arrives) or resize it: each CQE is copied and consumed before f(cqe)
+  // runs, and the head is read again after, so no CQE is seen twice. Only
+  // the CQEs ready at the call are taken: those that f's own submissions
+  // post wait for the next call, so that a loop turn ends. A head store per
   // completion instead of per batch.
-  // The ring's geometry is copied first: f cannot change it, and the
-  // compiler would otherwise read it again after every call.
   template <class F>
   [[gnu::always_inline]] unsigned for_each_cqe_reentrant(F&& f) {
-    uint32_t* const khead = cq_.khead;
-    const uint32_t* const ktail = cq_.ktail;
-    const char* const cqes = reinterpret_cast<const char*>(cq_.cqes);
-    const uint32_t mask = cq_.mask;
-    const unsigned shift = cqe_shift_;
+    const uint32_t end = detail::LoadAcquire(cq_.ktail);
     unsigned n = 0;
-    for (uint32_t head = detail::LoadRelaxed(khead); head != detail::LoadAcquire(ktail);
-         head = detail::LoadRelaxed(khead)) {
-      const abi::Cqe cqe =
-          *reinterpret_cast<const abi::Cqe*>(cqes + (static_cast<size_t>(head & mask) << shift));
-      detail::StoreRelease(khead, head + 1);
+    for (uint32_t head = detail::LoadRelaxed(cq_.khead); static_cast<int32_t>(end - head) > 0;
+         head = detail::LoadRelaxed(cq_.khead)) {
+      const abi::Cqe cqe = *CqeAt(head);
+      detail::StoreRelease(cq_.khead, head + 1);
       ++n;
       f(cqe);
     }
@@ -308,6 +304,16 @@ class Ring final {
     return (features_ & feat) == feat;
   }
   [[nodiscard]] uint32_t setup_flags() const noexcept { return setup_flags_; }
+  // resize(): gives the ring `sq_entries` SQEs and `cq_entries` CQEs
+  // (IORING_REGISTER_RESIZE_RINGS, Linux 6.13, rings set up with
+  // DEFER_TASKRUN only). What is prepared is submitted first, and the
+  // kernel carries over the CQEs not yet reaped: operations in flight go
+  // on. EINVAL where the kernel or the ring's setup does not allow it
+  // (the ring is unchanged then); EOVERFLOW while completions overflow,
+  // or when more are waiting than `cq_entries` holds. Any pointer to an
+  // SQE or CQE taken before is stale after.
+  core::Result<void> resize(unsigned sq_entries, unsigned cq_entries) noexcept;
+
   [[nodiscard]] unsigned sq_entries() const noexcept { return sq_.entries; }
   [[nodiscard]] unsigned cq_entries() const noexcept { return cq_.entries; }
   [[nodiscard]] bool ring_fd_registered() const noexcept {
@@ -390,6 +396,8 @@ class Ring final {
                                                    unsigned flags, const void* arg,
                                                    size_t argsz) noexcept;
   void Release() noexcept;
+  // Maps the rings and SQEs that `p` (from setup or a resize) describes.
+  core::Result<void> MapRings(const abi::Params& p) noexcept;
 
   // Set once at Create(); read on every operation.
   SubmissionQueue sq_;
@@ -402,6 +410,8 @@ class Ring final {
   uint32_t features_ = 0;
   unsigned sqe_shift_ = 6;     // log2 of the SQE size: 64, or 128 with SQE128
   unsigned cqe_shift_ = 4;     // log2 of the CQE size: 16, or 32 with CQE32
+  // The SQ index array sits where a resized ring's is found (ring.cc).
+  bool sq_array_after_cqes_ = false;
 
   // The mappings, unmapped by the destructor.
   void* sq_map_ = nullptr;

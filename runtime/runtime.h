@@ -54,12 +54,15 @@ enum class BackendKind { kAuto, kUring, kPoll };
 struct RuntimeOptions {
   BackendKind backend = BackendKind::kAuto;
   unsigned entries = 256;  // SQ size on io_uring
-  // CQ size on io_uring. At most half as many operations are in the kernel
-  // at once (each may post two CQEs: its own and a linked timeout's or a
-  // zero-copy notification); more wait in the runtime's queue. Large by
-  // default so that a server's idle connections, each with a receive
-  // pending, do not hold the others back: 65536 (the kernel's maximum)
-  // costs 1 MiB per ring and allows 32768 in flight.
+  // The most CQ entries on io_uring. At most half as many operations are in
+  // the kernel at once (each may post two CQEs: its own and a linked
+  // timeout's or a zero-copy notification); more wait in the runtime's
+  // queue. The CQ starts at twice `entries` and doubles as operations pile
+  // up where the kernel can resize rings (6.13); elsewhere it has this many
+  // from the start. Large by default so that a server's idle connections,
+  // each with a receive pending, do not hold the others back: 65536 (the
+  // kernel's maximum) allows 32768 in flight and costs 1 MiB per ring once
+  // reached.
   unsigned cq_entries = 65536;
   // On the poll backend, wait with poll(2) instead of epoll: what hosts
   // without epoll use, selectable on Linux (also by ZRING_READINESS=poll)

@@ -28,7 +28,11 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries, unsigned cq_en
                                                 std::string* why) {
   ring::RingOptions options;
   options.entries = entries;
-  options.cq_entries = cq_entries;
+  // A CQ sized for the worst case (RuntimeOptions' 65536 entries) costs
+  // 1 MiB per ring and a cold cache line for every few completions: start
+  // at twice the SQ, the kernel's default, and grow when operations pile up.
+  const bool may_grow = cq_entries > 2 * entries;
+  options.cq_entries = may_grow ? entries : cq_entries;
   // One thread submits and reaps, and completions are only needed when the
   // loop asks for them: the cheapest mode the kernel offers (6.1+).
   options.flags = ring::abi::kSetupSingleIssuer | ring::abi::kSetupDeferTaskrun;
@@ -40,6 +44,18 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries, unsigned cq_en
   }
   if (!r) return r.error();
   if (why && options.flags) *why += "SINGLE_ISSUER|DEFER_TASKRUN; ";
+  bool grows = false;
+  if (may_grow) {
+    // Resizing (6.13, DEFER_TASKRUN rings only) is probed by growing from
+    // the SQ's size to twice it; without it the ring is made again with the
+    // whole CQ.
+    grows = r->resize(r->sq_entries(), 2 * r->sq_entries()).ok();
+    if (!grows) {
+      options.cq_entries = cq_entries;
+      r = ring::Ring::Create(options);
+      if (!r) return r.error();
+    }
+  }
 
   UringBackend b(std::move(*r));
   if (core::Result<void> p = ring::register_probe(b.ring_, b.probe_); !p) {
@@ -56,6 +72,12 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries, unsigned cq_en
   // most; a multishot operation counts once, and what it posts beyond the
   // CQ the kernel keeps (FEAT_NODROP) until the next enter flushes it.
   b.max_in_flight_ = b.ring_.cq_entries() / 2;
+  b.cq_limit_ = grows ? cq_entries : b.ring_.cq_entries();
+  if (why) {
+    *why += grows ? "CQ " + std::to_string(b.ring_.cq_entries()) + " growing to " +
+                        std::to_string(cq_entries) + "; "
+                  : "CQ " + std::to_string(b.ring_.cq_entries()) + "; ";
+  }
   core::Result<int> efd =
       core::eventfd2(0, core::efd::cloexec | core::efd::nonblock);
   if (!efd) return efd.error();
@@ -87,8 +109,40 @@ bool UringBackend::Requeue(OpBase* op) noexcept {
   return true;
 }
 
+bool UringBackend::StartWhenFull(OpBase* op, const OpKind& kind) noexcept {
+  if (queue_head_ == nullptr && GrowCq()) return Submit(op, kind);
+  op->state = OpState::kQueued;
+  op->next = nullptr;
+  if (queue_tail_) queue_tail_->next = op; else queue_head_ = op;
+  queue_tail_ = op;
+  ++queued_;
+  return true;
+}
+
+bool UringBackend::GrowCq() noexcept {
+  const unsigned cq = ring_.cq_entries();
+  if (cq >= cq_limit_) return false;
+  const unsigned next = std::min(2 * cq, cq_limit_);
+  core::Result<void> r = ring_.resize(ring_.sq_entries(), next);
+  if (!r) {
+    // Refused for good: the kernel will not resize this ring (EINVAL,
+    // EOPNOTSUPP), another thread owns it (EEXIST), or it lost its rings
+    // (EBADF on every enter from now on). Anything else (completions
+    // overflowing, no memory for now, a signal) may pass: try again when
+    // the next operation finds the CQ full.
+    const core::Errno e = r.error();
+    if (e == core::err::inval || e == core::err::opnotsupp || e == core::err::exist ||
+        e == core::err::badf || e == core::err::perm) {
+      cq_limit_ = cq;
+    }
+    return false;
+  }
+  max_in_flight_ = ring_.cq_entries() / 2;
+  return true;
+}
+
 void UringBackend::StartQueued() noexcept {
-  while (queue_head_ != nullptr && in_kernel_ < max_in_flight_) {
+  while (queue_head_ != nullptr && (in_kernel_ < max_in_flight_ || GrowCq())) {
     OpBase* op = queue_head_;
     queue_head_ = op->next;
     if (!queue_head_) queue_tail_ = nullptr;

@@ -11,8 +11,9 @@
 // io_uring_enter that also waits for completions.
 // Backpressure instead of failure: when the SQ is full it is flushed early,
 // and when as many operations are in flight as the CQ holds (half its
-// entries: an operation may post two), new ones wait in a queue until a
-// completion frees room.
+// entries: an operation may post two), the CQ doubles where the kernel can
+// resize it (6.13), up to its limit; beyond that new operations wait in a
+// queue until a completion frees room.
 #pragma once
 
 #include <cstdint>
@@ -47,10 +48,12 @@ class UringBackend final {
   // fails: starting one of them needs no probe.
   static constexpr ring::abi::Op kLastBaselineOp = ring::abi::Op::kEpollCtl;
 
-  // Create(): a ring of `entries` SQEs and `cq_entries` CQEs (0: the
+  // Create(): a ring of `entries` SQEs and up to `cq_entries` CQEs (0: the
   // kernel's default, twice the SQ) with SINGLE_ISSUER|DEFER_TASKRUN where
-  // the kernel has them (6.1), plain flags otherwise. `why` receives a line
-  // for Runtime::backend_info().
+  // the kernel has them (6.1), plain flags otherwise. The CQ starts at
+  // twice the SQ and grows on demand where the kernel can resize rings;
+  // elsewhere it has `cq_entries` from the start. `why` receives a line for
+  // Runtime::backend_info().
   static core::Result<UringBackend> Create(unsigned entries, unsigned cq_entries,
                                            std::string* why);
 
@@ -94,11 +97,19 @@ class UringBackend final {
   // in_kernel(): submitted and not yet completed; never above max_in_kernel().
   [[nodiscard]] unsigned in_kernel() const noexcept { return in_kernel_; }
   [[nodiscard]] unsigned max_in_kernel() const noexcept { return max_in_flight_; }
+  // cq_limit(): what the CQ may grow to (its size where it cannot grow).
+  [[nodiscard]] unsigned cq_limit() const noexcept { return cq_limit_; }
 
  private:
   explicit UringBackend(ring::Ring ring) : ring_(std::move(ring)) {}
 
   bool Spin(int64_t spin_ns, ReadyQueue& ready);
+  // Start() of an operation that finds as many in the kernel as the CQ
+  // holds, or others queued before it.
+  bool StartWhenFull(OpBase* op, const OpKind& kind) noexcept;
+  // Doubles the CQ, up to cq_limit_; false when it cannot (at the limit,
+  // or the kernel refused: for good, or for now).
+  bool GrowCq() noexcept;
   core::Result<void> WaitFailed(core::Errno e, ReadyQueue& ready);
   static ring::abi::KernelTimespec Timespec(int64_t ns) noexcept {
     return ring::abi::KernelTimespec{ns / 1000000000, ns % 1000000000};
@@ -140,6 +151,7 @@ class UringBackend final {
   OpBase* queue_tail_ = nullptr;
   size_t queued_ = 0;              // how many are on that queue
   unsigned max_in_flight_ = 0;     // what the CQ can hold
+  unsigned cq_limit_ = 0;          // what the CQ may grow to
   unsigned in_kernel_ = 0;         // submitted and not yet completed
   core::Fd wake_fd_;               // eventfd another thread writes to wake us
   uint64_t wake_buf_ = 0;
@@ -166,12 +178,7 @@ class UringBackend final {
     return false;
   }
   if (in_kernel_ >= max_in_flight_ || queue_head_ != nullptr) [[unlikely]] {
-    op->state = OpState::kQueued;
-    op->next = nullptr;
-    if (queue_tail_) queue_tail_->next = op; else queue_head_ = op;
-    queue_tail_ = op;
-    ++queued_;
-    return true;
+    return StartWhenFull(op, kind);
   }
   return Submit(op, kind);
 }
@@ -235,9 +242,15 @@ template <bool kResume>
 }
 
 [[gnu::always_inline]] inline unsigned UringBackend::Reap(ReadyQueue& ready) {
-  unsigned n = draining_ == 0 ? ReapEach<true>(ready) : ReapEach<false>(ready);
-  if (queue_head_ != nullptr) [[unlikely]] StartQueued();
-  return n;
+  // Completions made room: start what waits for it, even when a resumed
+  // coroutine throws out of the loop.
+  struct StartQueuedAfter {
+    UringBackend* b;
+    ~StartQueuedAfter() {
+      if (b->queue_head_ != nullptr) [[unlikely]] b->StartQueued();
+    }
+  } after{this};
+  return draining_ == 0 ? ReapEach<true>(ready) : ReapEach<false>(ready);
 }
 
 

@@ -4,9 +4,12 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <set>
+#include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -250,6 +253,103 @@ TEST(RingSetup, BadFdIsEbadf) {
   char buf[4];
   abi::Cqe cqe = RunOne(*r, [&](abi::Sqe* s) { prep_read(s, 987, buf, 4, 0); });
   EXPECT_EQ(cqe.res, -EBADF);
+}
+
+// --- Resizing (IORING_REGISTER_RESIZE_RINGS, Linux 6.13) -----------------
+
+// The kernel's release ("6.18.0-..."), and whether it is at least a.b.
+bool KernelAtLeast(int major, int minor, std::string* release) {
+  utsname u{};
+  if (::uname(&u) != 0) return false;
+  *release = u.release;
+  int a = 0;
+  int b = 0;
+  if (std::sscanf(u.release, "%d.%d", &a, &b) != 2) return false;
+  return a > major || (a == major && b >= minor);
+}
+
+RingOptions DeferTaskrun(unsigned entries, unsigned cq_entries) {
+  RingOptions o;
+  o.entries = entries;
+  o.cq_entries = cq_entries;
+  o.flags = abi::kSetupSingleIssuer | abi::kSetupDeferTaskrun;
+  return o;
+}
+
+// What was in the CQ, in the kernel and only prepared when the ring grew
+// all arrives once, in the bigger ring.
+TEST(RingResize, GrowsWithCompletionsWaitingAndOperationsInFlight) {
+  core::Result<Ring> r = Ring::Create(DeferTaskrun(4, 8));
+  ASSERT_TRUE(r.ok()) << r.error().name();
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  char byte = 0;
+  for (uint64_t ud = 1; ud <= 3; ++ud) {  // three NOPs, completed, not reaped
+    abi::Sqe* s = r->get_sqe();
+    ASSERT_NE(s, nullptr);
+    prep_nop(s);
+    set_user_data(s, ud);
+  }
+  abi::Sqe* read = r->get_sqe();  // a read that waits on the empty pipe
+  ASSERT_NE(read, nullptr);
+  prep_read(read, fds[0], &byte, 1, 0);
+  set_user_data(read, 4);
+  ASSERT_TRUE(r->submit_and_wait(3).ok());
+  ASSERT_EQ(r->cq_ready(), 3u);
+  abi::Sqe* prepared = r->get_sqe();  // prepared, not yet submitted
+  ASSERT_NE(prepared, nullptr);
+  prep_nop(prepared);
+  set_user_data(prepared, 5);
+
+  std::string release;
+  if (!KernelAtLeast(6, 13, &release)) {
+    GTEST_SKIP() << "Linux " << release << " has no IORING_REGISTER_RESIZE_RINGS (6.13)";
+  }
+  core::Result<void> grown = r->resize(4, 64);
+  ASSERT_TRUE(grown.ok()) << grown.error().name();
+  EXPECT_EQ(r->cq_entries(), 64u);
+  EXPECT_EQ(r->sq_entries(), 4u);
+
+  ASSERT_EQ(::write(fds[1], "z", 1), 1);
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 5; ++i) {
+    abi::Cqe c = NextCqe(*r);
+    EXPECT_TRUE(seen.insert(c.user_data).second) << "twice: " << c.user_data;
+    EXPECT_EQ(c.res, c.user_data == 4 ? 1 : 0) << c.user_data;
+  }
+  EXPECT_EQ(seen, (std::set<uint64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(byte, 'z');
+  EXPECT_EQ(r->cq_ready(), 0u);
+  // The SQ goes on from where it was: every slot usable again.
+  for (uint64_t ud = 10; ud < 14; ++ud) {
+    abi::Sqe* s = r->get_sqe();
+    ASSERT_NE(s, nullptr);
+    prep_nop(s);
+    set_user_data(s, ud);
+  }
+  EXPECT_EQ(r->get_sqe(), nullptr);
+  ASSERT_TRUE(r->submit_and_wait(4).ok());
+  for (uint64_t ud = 10; ud < 14; ++ud) EXPECT_EQ(NextCqe(*r).user_data, ud);
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+// Bad sizes and rings the kernel will not resize get EINVAL, and the ring
+// goes on as it was.
+TEST(RingResize, RefusalsLeaveTheRingAsItWas) {
+  core::Result<Ring> plain = Ring::Create(8);  // no DEFER_TASKRUN
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->resize(8, 64).error(), core::err::inval);
+  EXPECT_EQ(plain->cq_entries(), 16u);
+  EXPECT_EQ(RunOne(*plain, [](abi::Sqe* s) { prep_nop(s); }, 7).res, 0);
+
+  core::Result<Ring> r = Ring::Create(DeferTaskrun(8, 16));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->resize(0, 16).error(), core::err::inval);
+  EXPECT_EQ(r->resize(8, 4).error(), core::err::inval);       // CQ smaller than SQ
+  EXPECT_EQ(r->resize(8, 1u << 20).error(), core::err::inval);  // past the kernel's most
+  EXPECT_EQ(r->cq_entries(), 16u);
+  EXPECT_EQ(RunOne(*r, [](abi::Sqe* s) { prep_nop(s); }, 8).res, 0);
 }
 
 }  // namespace

@@ -340,6 +340,53 @@ TEST(UringBackpressure, NeverMoreInTheKernelThanTheCqHolds) {
   EXPECT_GT(most_in_kernel, 0u);
 }
 
+// The CQ starts at twice the SQ and doubles as operations pile up,
+// up to RuntimeOptions::cq_entries; past that they queue, and never are
+// more in the kernel than the CQ holds.
+TEST(UringBackpressure, TheCqGrowsUpToItsLimit) {
+  RuntimeOptions options;
+  options.backend = BackendKind::kUring;
+  options.entries = 4;
+  options.cq_entries = 64;
+  auto rt = Runtime::Create(options);
+  ASSERT_TRUE(rt.ok()) << rt.error().name();
+  detail::UringBackend* u = (*rt)->uring();
+  ASSERT_NE(u, nullptr);
+  if (u->cq_limit() == u->ring().cq_entries()) {
+    GTEST_SKIP() << "the ring cannot be resized here: " << (*rt)->backend_info().reason;
+  }
+  EXPECT_EQ(u->ring().cq_entries(), 8u);
+  EXPECT_EQ(u->cq_limit(), 64u);
+  EXPECT_NE((*rt)->backend_info().reason.find("CQ 8 growing to 64"), std::string::npos)
+      << (*rt)->backend_info().reason;
+  constexpr int kReaders = 40;
+  std::vector<std::unique_ptr<testing::Pipe>> pipes;
+  for (int i = 0; i < kReaders; ++i) pipes.push_back(std::make_unique<testing::Pipe>());
+  int done = 0;
+  unsigned in_kernel_when_all_started = 0;
+  (*rt)->block_on([&]() -> Task<> {
+    auto reader = [&](int fd) -> Task<> {
+      char c = 0;
+      core::Result<size_t> n = co_await zring::read(fd, &c, 1);
+      EXPECT_TRUE(n.ok());
+      EXPECT_EQ(c, 'y');
+      ++done;
+    };
+    std::vector<JoinHandle<void>> handles;
+    for (int i = 0; i < kReaders; ++i) handles.push_back((*rt)->spawn(reader(pipes[i]->r)));
+    for (int i = 0; i < 3; ++i) co_await zring::yield();
+    in_kernel_when_all_started = u->in_kernel();
+    EXPECT_EQ(u->in_flight(), static_cast<size_t>(kReaders));
+    EXPECT_EQ(u->ring().cq_entries(), 64u);
+    EXPECT_EQ(u->max_in_kernel(), 32u);
+    for (int i = 0; i < kReaders; ++i) EXPECT_EQ(::write(pipes[i]->w, "y", 1), 1);
+    for (JoinHandle<void>& h : handles) co_await h;
+  }());
+  EXPECT_EQ(in_kernel_when_all_started, 32u);  // the other 8 queued
+  EXPECT_EQ(done, kReaders);
+  EXPECT_EQ(u->in_flight(), 0u);
+}
+
 // The io_uring backend resumes a coroutine as soon as its CQE is read, with
 // later CQEs of the batch still in the CQ. Here the resumed coroutine
 // destroys another whose read's CQE is the next one: the read is abandoned,
@@ -374,6 +421,44 @@ TEST(UringReap, AResumedCoroutineMayDestroyOneWhoseCqeIsNext) {
   EXPECT_EQ(in_flight_after, 0u);
   EXPECT_EQ(u->in_flight(), 0u);
   EXPECT_EQ(u->ring().cq_ready(), 0u);
+}
+
+// Coroutines resumed from the reap submit as they go (the SQ of 4 fills
+// and is flushed), and NOPs complete at once: CQEs keep arriving while the
+// loop runs. It must still end with the CQEs it found, or a task waiting in
+// the ready queue (here, one that yields) would wait for all the NOPs.
+TEST(UringReap, ATurnEndsWhileCompletionsKeepComing) {
+  RuntimeOptions options;
+  options.backend = BackendKind::kUring;
+  options.entries = 4;
+  options.cq_entries = 64;
+  auto rt = Runtime::Create(options);
+  ASSERT_TRUE(rt.ok()) << rt.error().name();
+  constexpr int kTasks = 16;
+  constexpr long kNops = 2000;
+  long nops = 0;
+  long nops_when_the_yielder_ran = -1;
+  (*rt)->block_on([&]() -> Task<> {
+    auto nopper = [&]() -> Task<> {
+      for (long i = 0; i < kNops; ++i) {
+        EXPECT_TRUE((co_await zring::nop()).ok());
+        ++nops;
+      }
+    };
+    auto yielder = [&]() -> Task<> {
+      co_await zring::yield();
+      co_await zring::yield();
+      nops_when_the_yielder_ran = nops;
+    };
+    std::vector<JoinHandle<void>> handles;
+    for (int i = 0; i < kTasks; ++i) handles.push_back((*rt)->spawn(nopper()));
+    handles.push_back((*rt)->spawn(yielder()));
+    for (JoinHandle<void>& h : handles) co_await h;
+  }());
+  EXPECT_EQ(nops, kTasks * kNops);
+  EXPECT_GE(nops_when_the_yielder_ran, 0);
+  EXPECT_LT(nops_when_the_yielder_ran, kTasks * kNops / 10)
+      << "the yielder ran only after " << nops_when_the_yielder_ran << " NOPs";
 }
 
 // The poll backend's two ways to wait: epoll (Linux's default) and poll(2)
