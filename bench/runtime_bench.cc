@@ -42,7 +42,8 @@
 //                      here; two MSG_RING wakes plus the spawn machinery.
 //                      spin_us is RuntimeOptions::spin on both runtimes.
 //
-// All NOP contenders use the runtime's ring shape: 256 SQ entries,
+// All NOP contenders use the runtime's ring shape: 256 SQ entries, 512 CQ
+// entries (where the runtime's CQ starts; 32 in flight never grow it),
 // SINGLE_ISSUER|DEFER_TASKRUN, ring fd registered (labels say so).
 //
 // Units: `time_per_op` is real time per NOP (per task, per round trip).

@@ -1,7 +1,8 @@
 // NOP submit+reap and a socketpair round trip: zring's ring and liburing
 // through the same loops (bench/internal/sides.h), zring's runtime through
 // bench/internal/runtime_nops.h, all on the ring the runtime sets up by
-// default (256 entries, SINGLE_ISSUER|DEFER_TASKRUN, ring fd registered).
+// default (256 entries, a CQ of 512 where the runtime's starts,
+// SINGLE_ISSUER|DEFER_TASKRUN, ring fd registered).
 #include <sys/socket.h>
 #include <unistd.h>
 
