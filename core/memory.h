@@ -17,6 +17,22 @@
 #include "zring/core/result.h"
 #include "zring/core/syscall.h"
 
+#if defined(__SANITIZE_THREAD__)
+#define ZRING_CORE_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ZRING_CORE_UNDER_TSAN 1
+#endif
+#endif
+#ifndef ZRING_CORE_UNDER_TSAN
+#define ZRING_CORE_UNDER_TSAN 0
+#endif
+#if ZRING_CORE_UNDER_TSAN
+#include <sys/mman.h>
+
+#include <cerrno>
+#endif
+
 namespace zring::core {
 
 namespace detail {
@@ -32,16 +48,40 @@ namespace detail {
 // mmap(): maps `len` bytes of `fd` at `offset` (a multiple of the page
 // size), or anonymous memory with MAP_ANONYMOUS and fd -1. `addr` is a hint
 // unless MAP_FIXED / MAP_FIXED_NOREPLACE. Returns the mapping's address.
+//
+// Under ThreadSanitizer it goes through libc, whose mmap() the sanitizer
+// intercepts to start the range afresh: after a raw mmap, a new mapping at
+// an address another thread's old one had (a ring's, resized away) looks
+// like a race with that mapping's last writer.
 inline Result<void*> mmap(void* addr, size_t len, int prot, int flags, int fd,
                           int64_t offset) noexcept {
+#if ZRING_CORE_UNDER_TSAN
+  const int saved = errno;
+  void* p = ::mmap(addr, len, prot, flags, fd, static_cast<off_t>(offset));
+  const Errno e(errno);
+  errno = saved;
+  if (p == MAP_FAILED) return e;
+  return p;
+#else
   return detail::AddressFromRaw(syscall6(nr::mmap, arg(addr), arg(len), prot,
                                          flags, fd, arg(offset)));
+#endif
 }
 
 // munmap(): removes mappings in [addr, addr + len); `addr` must be
-// page-aligned (else err::inval). Unmapping nothing is not an error.
+// page-aligned (else err::inval). Unmapping nothing is not an error. Under
+// ThreadSanitizer through libc, as mmap().
 inline Result<void> munmap(void* addr, size_t len) noexcept {
+#if ZRING_CORE_UNDER_TSAN
+  const int saved = errno;
+  const int r = ::munmap(addr, len);
+  const Errno e(errno);
+  errno = saved;
+  if (r == 0) return Ok();
+  return e;
+#else
   return VoidFromRaw(syscall2(nr::munmap, arg(addr), arg(len)));
+#endif
 }
 
 // mremap(): grows, shrinks or moves a mapping. Without MREMAP_MAYMOVE a

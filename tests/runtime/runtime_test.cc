@@ -293,34 +293,46 @@ TEST_P(BackendTest, BackendInfoSaysWhich) {
 INSTANTIATE_TEST_SUITE_P(Backends, BackendTest, ::testing::ValuesIn(testing::kBackends),
                          testing::BackendName);
 
+// A runtime on io_uring with `entries` SQEs and a CQ of up to `cq_entries`.
+std::unique_ptr<Runtime> UringRuntime(unsigned entries, unsigned cq_entries) {
+  RuntimeOptions options;
+  options.backend = BackendKind::kUring;
+  options.entries = entries;
+  options.cq_entries = cq_entries;
+  auto rt = Runtime::Create(options);
+  EXPECT_TRUE(rt.ok()) << rt.error().name();
+  if (!rt) return nullptr;
+  EXPECT_NE((*rt)->uring(), nullptr);
+  return (*rt)->uring() ? std::move(*rt) : nullptr;
+}
+
+// Reads one byte from `fd`, expects `want`, and counts itself in *done.
+Task<> ReadOneByte(int fd, char want, int* done) {
+  char c = 0;
+  core::Result<size_t> n = co_await zring::read(fd, &c, 1);
+  EXPECT_TRUE(n.ok());
+  EXPECT_EQ(c, want);
+  ++*done;
+}
+
 // Backpressure (DESIGN.md, invariant 4): with a CQ of 8 entries at most 4
 // operations are in the kernel; the rest wait in the runtime's queue, none
 // fails, and each starts as earlier ones complete.
 TEST(UringBackpressure, NeverMoreInTheKernelThanTheCqHolds) {
-  RuntimeOptions options;
-  options.backend = BackendKind::kUring;
-  options.entries = 4;
-  options.cq_entries = 8;
-  auto rt = Runtime::Create(options);
-  ASSERT_TRUE(rt.ok()) << rt.error().name();
-  detail::UringBackend* u = (*rt)->uring();
-  ASSERT_NE(u, nullptr);
+  std::unique_ptr<Runtime> rt = UringRuntime(4, 8);
+  ASSERT_NE(rt, nullptr);
+  detail::UringBackend* u = rt->uring();
   EXPECT_EQ(u->max_in_kernel(), 4u);
   constexpr int kReaders = 20;
   std::vector<std::unique_ptr<testing::Pipe>> pipes;
   for (int i = 0; i < kReaders; ++i) pipes.push_back(std::make_unique<testing::Pipe>());
   unsigned most_in_kernel = 0;
   int done = 0;
-  (*rt)->block_on([&]() -> Task<> {
-    auto reader = [&](int fd) -> Task<> {
-      char c = 0;
-      core::Result<size_t> n = co_await zring::read(fd, &c, 1);
-      EXPECT_TRUE(n.ok());
-      EXPECT_EQ(c, 'x');
-      ++done;
-    };
+  rt->block_on([&]() -> Task<> {
     std::vector<JoinHandle<void>> handles;
-    for (int i = 0; i < kReaders; ++i) handles.push_back((*rt)->spawn(reader(pipes[i]->r)));
+    for (int i = 0; i < kReaders; ++i) {
+      handles.push_back(rt->spawn(ReadOneByte(pipes[i]->r, 'x', &done)));
+    }
     // Let every reader start and the loop submit what it may.
     for (int i = 0; i < 3; ++i) {
       co_await zring::yield();
@@ -344,36 +356,26 @@ TEST(UringBackpressure, NeverMoreInTheKernelThanTheCqHolds) {
 // up to RuntimeOptions::cq_entries; past that they queue, and never are
 // more in the kernel than the CQ holds.
 TEST(UringBackpressure, TheCqGrowsUpToItsLimit) {
-  RuntimeOptions options;
-  options.backend = BackendKind::kUring;
-  options.entries = 4;
-  options.cq_entries = 64;
-  auto rt = Runtime::Create(options);
-  ASSERT_TRUE(rt.ok()) << rt.error().name();
-  detail::UringBackend* u = (*rt)->uring();
-  ASSERT_NE(u, nullptr);
+  std::unique_ptr<Runtime> rt = UringRuntime(4, 64);
+  ASSERT_NE(rt, nullptr);
+  detail::UringBackend* u = rt->uring();
   if (u->cq_limit() == u->ring().cq_entries()) {
-    GTEST_SKIP() << "the ring cannot be resized here: " << (*rt)->backend_info().reason;
+    GTEST_SKIP() << "the ring cannot be resized here: " << rt->backend_info().reason;
   }
   EXPECT_EQ(u->ring().cq_entries(), 8u);
   EXPECT_EQ(u->cq_limit(), 64u);
-  EXPECT_NE((*rt)->backend_info().reason.find("CQ 8 growing to 64"), std::string::npos)
-      << (*rt)->backend_info().reason;
+  EXPECT_NE(rt->backend_info().reason.find("CQ 8 growing to 64"), std::string::npos)
+      << rt->backend_info().reason;
   constexpr int kReaders = 40;
   std::vector<std::unique_ptr<testing::Pipe>> pipes;
   for (int i = 0; i < kReaders; ++i) pipes.push_back(std::make_unique<testing::Pipe>());
   int done = 0;
   unsigned in_kernel_when_all_started = 0;
-  (*rt)->block_on([&]() -> Task<> {
-    auto reader = [&](int fd) -> Task<> {
-      char c = 0;
-      core::Result<size_t> n = co_await zring::read(fd, &c, 1);
-      EXPECT_TRUE(n.ok());
-      EXPECT_EQ(c, 'y');
-      ++done;
-    };
+  rt->block_on([&]() -> Task<> {
     std::vector<JoinHandle<void>> handles;
-    for (int i = 0; i < kReaders; ++i) handles.push_back((*rt)->spawn(reader(pipes[i]->r)));
+    for (int i = 0; i < kReaders; ++i) {
+      handles.push_back(rt->spawn(ReadOneByte(pipes[i]->r, 'y', &done)));
+    }
     for (int i = 0; i < 3; ++i) co_await zring::yield();
     in_kernel_when_all_started = u->in_kernel();
     EXPECT_EQ(u->in_flight(), static_cast<size_t>(kReaders));
@@ -393,20 +395,18 @@ TEST(UringBackpressure, TheCqGrowsUpToItsLimit) {
 // and its CQE must be taken exactly once, by the abandoning drain, never
 // again by the reap loop that resumed the first (asan: a freed frame).
 TEST(UringReap, AResumedCoroutineMayDestroyOneWhoseCqeIsNext) {
-  RuntimeOptions options;
-  options.backend = BackendKind::kUring;
-  auto rt = Runtime::Create(options);
-  ASSERT_TRUE(rt.ok()) << rt.error().name();
-  detail::UringBackend* u = (*rt)->uring();
-  ASSERT_NE(u, nullptr);
+  std::unique_ptr<Runtime> rt = UringRuntime(RuntimeOptions{}.entries,
+                                             RuntimeOptions{}.cq_entries);
+  ASSERT_NE(rt, nullptr);
+  detail::UringBackend* u = rt->uring();
   Pipe p;
   auto reader = [](int fd, char* c) -> Task<> { (void)co_await zring::read(fd, c, 1); };
   char got = 0;
   unsigned cqes_left = 0;
   size_t in_flight_after = 1;
-  (*rt)->block_on([&]() -> Task<> {
+  rt->block_on([&]() -> Task<> {
     Task<> other = reader(p.r, &got);
-    (*rt)->Schedule(other.handle());
+    rt->Schedule(other.handle());
     co_await zring::yield();  // the reader starts: its read waits on the empty pipe
     // The write completes while it is submitted, the read it wakes a moment
     // later in the same wait: two CQEs, the write's first.
@@ -428,17 +428,13 @@ TEST(UringReap, AResumedCoroutineMayDestroyOneWhoseCqeIsNext) {
 // loop runs. It must still end with the CQEs it found, or a task waiting in
 // the ready queue (here, one that yields) would wait for all the NOPs.
 TEST(UringReap, ATurnEndsWhileCompletionsKeepComing) {
-  RuntimeOptions options;
-  options.backend = BackendKind::kUring;
-  options.entries = 4;
-  options.cq_entries = 64;
-  auto rt = Runtime::Create(options);
-  ASSERT_TRUE(rt.ok()) << rt.error().name();
+  std::unique_ptr<Runtime> rt = UringRuntime(4, 64);
+  ASSERT_NE(rt, nullptr);
   constexpr int kTasks = 16;
   constexpr long kNops = 2000;
   long nops = 0;
   long nops_when_the_yielder_ran = -1;
-  (*rt)->block_on([&]() -> Task<> {
+  rt->block_on([&]() -> Task<> {
     auto nopper = [&]() -> Task<> {
       for (long i = 0; i < kNops; ++i) {
         EXPECT_TRUE((co_await zring::nop()).ok());
@@ -451,8 +447,8 @@ TEST(UringReap, ATurnEndsWhileCompletionsKeepComing) {
       nops_when_the_yielder_ran = nops;
     };
     std::vector<JoinHandle<void>> handles;
-    for (int i = 0; i < kTasks; ++i) handles.push_back((*rt)->spawn(nopper()));
-    handles.push_back((*rt)->spawn(yielder()));
+    for (int i = 0; i < kTasks; ++i) handles.push_back(rt->spawn(nopper()));
+    handles.push_back(rt->spawn(yielder()));
     for (JoinHandle<void>& h : handles) co_await h;
   }());
   EXPECT_EQ(nops, kTasks * kNops);
