@@ -103,7 +103,7 @@ struct OpBase : ScopeLink {
   bool cancel_requested = false;
   bool abandoned = false;     // its coroutine is gone: discard the result
   bool multishot = false;     // armed with a multishot flag (io_uring)
-  uint8_t unused = 0;         // initialised, so the flags above are one store
+  bool timer_cut_short = false;  // a timer ended by its shorter timeout
   uint16_t attempts = 0;      // syscalls tried so far (poll backend)
   uint64_t token;             // the poll backend's slot token (internal/slots.h)
   OpBase* next;               // intrusive list of queued operations

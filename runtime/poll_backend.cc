@@ -74,6 +74,11 @@ bool PollBackend::Start(OpBase* op) noexcept {
     op->token = slots_.Acquire(op);
     op->state = OpState::kInFlight;
     int64_t ns = op->ts.tv_sec * 1000000000 + op->ts.tv_nsec;
+    if (op->timeout_ns >= 0 && op->timeout_ns < ns) {
+      // A timer with a timeout ends at the earlier of the two.
+      ns = op->timeout_ns;
+      op->timer_cut_short = true;
+    }
     timers_.push_back({NowNs() + ns, op->token});
     std::push_heap(timers_.begin(), timers_.end(), std::greater<>());
     return true;
@@ -208,7 +213,8 @@ void PollBackend::ExpireTimers(ReadyQueue& ready) noexcept {
       continue;
     }
     if (IsTimer(op)) {
-      Complete(op, -core::err::time.value(), ready);
+      const core::Errno e = op->timer_cut_short ? core::err::timedout : core::err::time;
+      Complete(op, -e.value(), ready);
     } else {
       Unlink(op);
       Complete(op, -core::err::timedout.value(), ready);

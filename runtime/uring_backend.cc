@@ -86,6 +86,17 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries, unsigned cq_en
 }
 
 bool UringBackend::SubmitWithTimeout(OpBase* op) noexcept {
+  if (OpBase::IsTimer(*op->kind)) {
+    // A timer's timespec is its expiry, which a linked timeout's would
+    // overwrite: it is its own timeout instead, ending at the earlier of
+    // the two, and its ETIME means ETIMEDOUT when the timeout was earlier.
+    const int64_t expiry_ns = op->ts.tv_sec * 1000000000 + op->ts.tv_nsec;
+    if (op->timeout_ns < expiry_ns) {
+      op->ts = Timespec(op->timeout_ns);
+      op->timer_cut_short = true;
+    }
+    return Submit(op, *op->kind, /*linked_timeout=*/false);
+  }
   Sqe* sqe = GetSqe(2);
   if (sqe == nullptr) return Requeue(op);
   ++in_kernel_;
@@ -236,6 +247,10 @@ int32_t UringBackend::FailedResult(const OpBase* op, int32_t res) noexcept {
     // ours, or the linked timeout's (turned into ETIMEDOUT below).
     const bool cancelled = op->cancel_requested || op->timeout_ns >= 0;
     res = cancelled ? -core::err::canceled.value() : -core::err::intr.value();
+  }
+  if (res == -core::err::time.value() && op->timer_cut_short) {
+    // A timer that its shorter timeout ended (SubmitWithTimeout).
+    res = -core::err::timedout.value();
   }
   if (res == -core::err::canceled.value() && op->timeout_ns >= 0 && !op->cancel_requested) {
     // Only our linked timeout cancels an operation nobody cancelled.

@@ -114,8 +114,9 @@ class UringBackend final {
   static ring::abi::KernelTimespec Timespec(int64_t ns) noexcept {
     return ring::abi::KernelTimespec{ns / 1000000000, ns % 1000000000};
   }
-  // Puts `op` into the SQ, or back on the queue if there is no room.
-  bool Submit(OpBase* op, const OpKind& kind) noexcept;
+  // Puts `op` into the SQ, or back on the queue if there is no room; with
+  // a linked timeout if it has one and `linked_timeout`.
+  bool Submit(OpBase* op, const OpKind& kind, bool linked_timeout = true) noexcept;
   // Submit() of an operation with a linked timeout: two SQEs.
   bool SubmitWithTimeout(OpBase* op) noexcept;
   // Puts `op` back at the head of the queue (the SQ is full); true.
@@ -184,8 +185,9 @@ class UringBackend final {
 }
 
 
-[[gnu::always_inline]] inline bool UringBackend::Submit(OpBase* op, const OpKind& kind) noexcept {
-  if (op->timeout_ns >= 0) [[unlikely]] return SubmitWithTimeout(op);
+[[gnu::always_inline]] inline bool UringBackend::Submit(OpBase* op, const OpKind& kind,
+                                                        bool linked_timeout) noexcept {
+  if (linked_timeout && op->timeout_ns >= 0) [[unlikely]] return SubmitWithTimeout(op);
   ring::abi::Sqe* sqe = GetSqe(1);
   if (sqe == nullptr) [[unlikely]] return Requeue(op);
   ++in_kernel_;

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -111,6 +112,20 @@ TEST_P(BackendTest, TimeoutFiresOnAReadThatNeverCompletes) {
   core::Result<size_t> r = rt().block_on(body());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error(), core::err::timedout);
+}
+
+// A sleep with a timeout ends at the earlier of the two: ETIMEDOUT when the
+// timeout comes first, success when the sleep does.
+TEST_P(BackendTest, ASleepEndsAtTheEarlierOfItselfAndItsTimeout) {
+  auto body = [&]() -> Task<std::pair<core::Result<void>, core::Result<void>>> {
+    core::Result<void> cut = co_await zring::sleep_for(60s).timeout(1ms);
+    core::Result<void> slept = co_await zring::sleep_for(1ms).timeout(60s);
+    co_return std::make_pair(cut, slept);
+  };
+  auto [cut, slept] = rt().block_on(body());
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.error(), core::err::timedout);
+  EXPECT_TRUE(slept.ok()) << slept.error().name();
 }
 
 TEST_P(BackendTest, TimeoutDoesNotFireWhenTheReadCompletes) {
