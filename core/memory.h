@@ -27,11 +27,6 @@
 #ifndef ZRING_CORE_UNDER_TSAN
 #define ZRING_CORE_UNDER_TSAN 0
 #endif
-#if ZRING_CORE_UNDER_TSAN
-#include <sys/mman.h>
-
-#include <cerrno>
-#endif
 
 namespace zring::core {
 
@@ -43,25 +38,25 @@ namespace detail {
   if (IsError(raw)) return Errno::FromRaw(raw);
   return reinterpret_cast<void*>(raw);
 }
+#if ZRING_CORE_UNDER_TSAN
+// memory_tsan.cc: libc's mmap() and munmap(), raw results (-errno).
+long TsanMmap(void* addr, size_t len, int prot, int flags, int fd, int64_t offset) noexcept;
+long TsanMunmap(void* addr, size_t len) noexcept;
+#endif
 }  // namespace detail
 
 // mmap(): maps `len` bytes of `fd` at `offset` (a multiple of the page
 // size), or anonymous memory with MAP_ANONYMOUS and fd -1. `addr` is a hint
 // unless MAP_FIXED / MAP_FIXED_NOREPLACE. Returns the mapping's address.
 //
-// Under ThreadSanitizer it goes through libc, whose mmap() the sanitizer
-// intercepts to start the range afresh: after a raw mmap, a new mapping at
-// an address another thread's old one had (a ring's, resized away) looks
-// like a race with that mapping's last writer.
+// Under ThreadSanitizer it goes through libc (memory_tsan.cc), whose
+// mmap() the sanitizer intercepts to start the range afresh: after a raw
+// mmap, a new mapping at an address another thread's old one had (a ring's,
+// resized away) looks like a race with that mapping's last writer.
 inline Result<void*> mmap(void* addr, size_t len, int prot, int flags, int fd,
                           int64_t offset) noexcept {
 #if ZRING_CORE_UNDER_TSAN
-  const int saved = errno;
-  void* p = ::mmap(addr, len, prot, flags, fd, static_cast<off_t>(offset));
-  const Errno e(errno);
-  errno = saved;
-  if (p == MAP_FAILED) return e;
-  return p;
+  return detail::AddressFromRaw(detail::TsanMmap(addr, len, prot, flags, fd, offset));
 #else
   return detail::AddressFromRaw(syscall6(nr::mmap, arg(addr), arg(len), prot,
                                          flags, fd, arg(offset)));
@@ -73,12 +68,7 @@ inline Result<void*> mmap(void* addr, size_t len, int prot, int flags, int fd,
 // ThreadSanitizer through libc, as mmap().
 inline Result<void> munmap(void* addr, size_t len) noexcept {
 #if ZRING_CORE_UNDER_TSAN
-  const int saved = errno;
-  const int r = ::munmap(addr, len);
-  const Errno e(errno);
-  errno = saved;
-  if (r == 0) return Ok();
-  return e;
+  return VoidFromRaw(detail::TsanMunmap(addr, len));
 #else
   return VoidFromRaw(syscall2(nr::munmap, arg(addr), arg(len)));
 #endif

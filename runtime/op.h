@@ -143,6 +143,16 @@ struct OpBase : ScopeLink {
   static constexpr bool IsTimer(const OpKind& k) noexcept {
     return k.opcode == ring::abi::Op::kTimeout;
   }
+  // TimerNs(): how long a timer runs, in nanoseconds. A timer is its own
+  // timeout (a linked one would need `ts`): it runs to the earlier of its
+  // expiry and its timeout, and when that is the timeout, timer_cut_short
+  // tells the backend to end it with ETIMEDOUT instead of ETIME.
+  int64_t TimerNs() noexcept {
+    const int64_t expiry_ns = ts.tv_sec * 1000000000 + ts.tv_nsec;
+    if (timeout_ns < 0 || timeout_ns >= expiry_ns) return expiry_ns;
+    timer_cut_short = true;
+    return timeout_ns;
+  }
   OpBase& operator=(OpBase&&) = delete;
   ~OpBase() {
     if (stop_link == StopLink::kOwn) [[unlikely]] DropOwnStop();

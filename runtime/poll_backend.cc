@@ -73,13 +73,7 @@ bool PollBackend::Start(OpBase* op) noexcept {
   if (IsTimer(op)) {
     op->token = slots_.Acquire(op);
     op->state = OpState::kInFlight;
-    int64_t ns = op->ts.tv_sec * 1000000000 + op->ts.tv_nsec;
-    if (op->timeout_ns >= 0 && op->timeout_ns < ns) {
-      // A timer with a timeout ends at the earlier of the two.
-      ns = op->timeout_ns;
-      op->timer_cut_short = true;
-    }
-    timers_.push_back({NowNs() + ns, op->token});
+    timers_.push_back({NowNs() + op->TimerNs(), op->token});
     std::push_heap(timers_.begin(), timers_.end(), std::greater<>());
     return true;
   }

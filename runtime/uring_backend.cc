@@ -87,14 +87,7 @@ core::Result<UringBackend> UringBackend::Create(unsigned entries, unsigned cq_en
 
 bool UringBackend::SubmitWithTimeout(OpBase* op) noexcept {
   if (OpBase::IsTimer(*op->kind)) {
-    // A timer's timespec is its expiry, which a linked timeout's would
-    // overwrite: it is its own timeout instead, ending at the earlier of
-    // the two, and its ETIME means ETIMEDOUT when the timeout was earlier.
-    const int64_t expiry_ns = op->ts.tv_sec * 1000000000 + op->ts.tv_nsec;
-    if (op->timeout_ns < expiry_ns) {
-      op->ts = Timespec(op->timeout_ns);
-      op->timer_cut_short = true;
-    }
+    op->ts = Timespec(op->TimerNs());
     return Submit(op, *op->kind, /*linked_timeout=*/false);
   }
   Sqe* sqe = GetSqe(2);
